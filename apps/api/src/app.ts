@@ -1,0 +1,253 @@
+// buildApp wires plugins, cross-cutting hooks and feature modules; tests build it the same way.
+import { existsSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import FindMyWay from 'find-my-way';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { registerAuth } from './http/auth.ts';
+import { buildProblem, registerErrorHandling, sendProblem } from './http/errors.ts';
+import { createMetrics } from './http/metrics.ts';
+import { registerOperationsRoutes } from './http/operations.routes.ts';
+import type { JobQueue } from './jobs/boss.ts';
+import { newId } from './lib/ids.ts';
+import { createTokenSigner, type TokenSigner } from './modules/identity/identity.tokens.ts';
+import { identityRoutes } from './modules/identity/identity.routes.ts';
+import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
+import { createMailer, type Mailer } from './lib/mailer.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
+
+export type App = FastifyInstance & { withTypeProvider(): FastifyInstance };
+
+/** Everything a feature module may use; built once per process (or per test). */
+export interface AppDeps {
+  readonly config: Config;
+  readonly database: Database;
+  readonly jobs: JobQueue;
+  readonly mailer: Mailer;
+  readonly signer: TokenSigner;
+  readonly clock: Clock;
+}
+
+export interface BuildAppOptions {
+  config: Config;
+  database: Database;
+  jobs: JobQueue;
+  clock?: Clock;
+  /** Tests silence the logger; the server logs JSON at config.logLevel. */
+  logger?: boolean;
+}
+
+const BODY_LIMIT_BYTES = 1024 * 1024;
+const API_VERSION = '0.1.0';
+
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config, database, jobs } = options;
+  const clock = options.clock ?? systemClock;
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming) ? incoming : newId();
+    },
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: true,
+      },
+    },
+    return503OnClosing: true,
+    forceCloseConnections: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  const deps: AppDeps = {
+    config,
+    database,
+    jobs,
+    clock,
+    mailer: createMailer({ db: database.db, config }),
+    signer: createTokenSigner(config.jwtSecret),
+  };
+
+  registerErrorHandling(app);
+  const serveWebApp = existsSync(config.webDistDir);
+  registerNotFound(app, serveWebApp);
+
+  await app.register(helmet, {
+    // The web app loads only its own assets; the docs UI needs inline styles.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(cors, {
+    origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,
+    credentials: true,
+    exposedHeaders: ['x-request-id', 'retry-after'],
+  });
+  await app.register(cookie, { secret: config.cookieSecret });
+  await app.register(rateLimit, {
+    global: true,
+    max: 600,
+    timeWindow: 60_000,
+    // Signed-in users are limited per account, anonymous callers per address.
+    keyGenerator: (request) => request.auth?.userId ?? request.ip,
+    allowList: (request) =>
+      request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics',
+    errorResponseBuilder: (request, context) => {
+      const retryAfter = Math.ceil(context.ttl / 1000);
+      return Object.assign(new Error('Too many requests.'), {
+        statusCode: 429,
+        retryAfter,
+        problem: buildProblem(
+          request,
+          429,
+          'rate_limited',
+          `Too many requests. Try again in ${retryAfter} s.`,
+        ),
+      });
+    },
+  });
+  await app.register(underPressure, {
+    maxEventLoopDelay: 1000,
+    maxEventLoopUtilization: 0.98,
+    retryAfter: 5,
+    exposeStatusRoute: false,
+    pressureHandler: (request, reply, type, value) => {
+      request.log.warn({ type, value }, 'shedding load');
+      void sendProblem(
+        reply.header('retry-after', '5'),
+        buildProblem(
+          request,
+          503,
+          'overloaded',
+          'The service is under heavy load. Try again in a few seconds.',
+        ),
+      );
+    },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'OpenRegistrar API',
+        version: API_VERSION,
+        description: 'Course registration and student portal. Errors are RFC 9457 problem+json.',
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          cookieAuth: { type: 'apiKey', in: 'cookie', name: 'access_token' },
+        },
+      },
+    },
+    // Every guarded route is documented as such, so the document says who may call what.
+    transform: ({ schema, url, route }) => {
+      const roles = route.config?.roles;
+      const transformed = { ...(schema ?? {}) } as Record<string, unknown>;
+      if (roles !== undefined) {
+        transformed.security = [{ bearerAuth: [] }, { cookieAuth: [] }];
+        transformed['x-roles'] = [...roles];
+      }
+      return { schema: transformed, url };
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const metrics = createMetrics();
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(request, reply);
+  });
+
+  registerAuth(app, { db: database.db, signer: deps.signer });
+  registerOperationsRoutes(app, { database, metrics });
+
+  await app.register(identityRoutes, { prefix: '/api/v1', deps });
+  await app.register(catalogRoutes, { prefix: '/api/v1', deps });
+
+  if (serveWebApp) {
+    await app.register(fastifyStatic, {
+      root: config.webDistDir,
+      wildcard: false,
+      index: ['index.html'],
+    });
+  }
+  return app;
+}
+
+/**
+ * Fastify answers 404 for a known path with the wrong method; clients deserve 405 and an Allow
+ * header. A shadow router records every route so the not-found handler can tell the two apart.
+ * The web app routes on the client, so other browser GETs outside /api get its index.html.
+ */
+function registerNotFound(app: FastifyInstance, serveWebApp: boolean): void {
+  const shadow = FindMyWay();
+  const noop = (): void => undefined;
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      try {
+        shadow.on(method as 'GET', route.url, noop);
+      } catch {
+        // A duplicate registration (e.g. GET with HEAD) is harmless here.
+      }
+    }
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter(
+      (method) => method !== request.method && shadow.find(method, path) !== null,
+    );
+    if (
+      serveWebApp &&
+      request.method === 'GET' &&
+      !path.startsWith('/api/') &&
+      (request.headers.accept ?? '').includes('text/html')
+    ) {
+      return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    }
+    if (allowed.length > 0) {
+      void reply.header('allow', allowed.join(', '));
+      return sendProblem(
+        reply,
+        buildProblem(
+          request,
+          405,
+          'method_not_allowed',
+          `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`,
+        ),
+      );
+    }
+    return sendProblem(
+      reply,
+      buildProblem(request, 404, 'not_found', `No route for ${request.method} ${path}.`),
+    );
+  });
+}

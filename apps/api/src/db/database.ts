@@ -1,0 +1,231 @@
+// Opens Kysely<DB> on the embedded PGlite database or on a PostgreSQL pool, and runs migrations.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { citext } from '@electric-sql/pglite/contrib/citext';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import {
+  CompiledQuery,
+  Kysely,
+  PGliteDialect,
+  PostgresDialect,
+  type DatabaseConnection,
+  type Driver,
+  type TransactionSettings,
+} from 'kysely';
+import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely/migration';
+import pg from 'pg';
+import type { DB } from './schema.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** Runs raw SQL for libraries (pg-boss) that speak `executeSql(text, values)`. */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly kind: DatabaseKind;
+  /** Raw SQL outside any transaction, serialized with Kysely's queries on PGlite. */
+  readonly executor: SqlExecutor;
+  /** The pool size a process can keep busy: 1 on PGlite. */
+  readonly maxConnections: number;
+  /** The embedded instance, for dumps and LISTEN; undefined on PostgreSQL. */
+  readonly pglite: PGlite | undefined;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS_DIR = path.join(import.meta.dirname, 'migrations');
+
+/**
+ * PGlite has a single connection. Kysely's PGlite driver shares it between callers, so two
+ * overlapping transactions (or a query during a transaction) would interleave on it. This gate
+ * hands the connection to one caller at a time: transactions queue in process, as on a pool of 1.
+ */
+class ConnectionGate {
+  #tail: Promise<void> = Promise.resolve();
+
+  async acquire(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => (release = resolve));
+    const previous = this.#tail;
+    this.#tail = previous.then(() => next);
+    await previous;
+    return release;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+}
+
+class GatedDriver implements Driver {
+  readonly #inner: Driver;
+  readonly #gate: ConnectionGate;
+  readonly #releases = new Map<DatabaseConnection, Array<() => void>>();
+
+  constructor(inner: Driver, gate: ConnectionGate) {
+    this.#inner = inner;
+    this.#gate = gate;
+  }
+  init(): Promise<void> {
+    return this.#inner.init();
+  }
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const release = await this.#gate.acquire();
+    const connection = await this.#inner.acquireConnection();
+    const stack = this.#releases.get(connection) ?? [];
+    stack.push(release);
+    this.#releases.set(connection, stack);
+    return connection;
+  }
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.#inner.beginTransaction(connection, settings);
+  }
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.#inner.commitTransaction(connection);
+  }
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.#inner.rollbackTransaction(connection);
+  }
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    await this.#inner.releaseConnection(connection);
+    this.#releases.get(connection)?.shift()?.();
+  }
+  destroy(): Promise<void> {
+    return this.#inner.destroy();
+  }
+}
+
+class GatedPGliteDialect extends PGliteDialect {
+  readonly #gate: ConnectionGate;
+  constructor(pglite: PGlite, gate: ConnectionGate) {
+    super({ pglite });
+    this.#gate = gate;
+  }
+  override createDriver(): Driver {
+    return new GatedDriver(super.createDriver(), this.#gate);
+  }
+}
+
+export const PGLITE_EXTENSIONS = { citext, pg_trgm, unaccent };
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string | undefined;
+  /** Folder for the embedded database; omitted: in memory. */
+  dataDir?: string | undefined;
+  /** A dump of a migrated database to start from (tests clone a template this way). */
+  loadDataDir?: Blob | File | undefined;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 20,
+      // A registration transaction is short; a connection held longer is a bug, not load.
+      idleTimeoutMillis: 30_000,
+    });
+    // NUMERIC and BIGINT arrive as strings by default; counts and credits fit in a double.
+    pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+    pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      db,
+      kind: 'postgres',
+      pglite: undefined,
+      maxConnections: options.poolSize ?? 20,
+      executor: { executeSql: async (text, values) => pool.query(text, values) },
+      close: () => db.destroy(),
+    };
+  }
+  let dataDir: string | undefined;
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    dataDir = path.join(options.dataDir, 'pglite');
+  }
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    extensions: PGLITE_EXTENSIONS,
+    parsers: {
+      1700: (v: string) => Number(v), // numeric
+      20: (v: string) => Number(v), // int8
+    },
+  });
+  const gate = new ConnectionGate();
+  const db = new Kysely<DB>({ dialect: new GatedPGliteDialect(pglite, gate) });
+  return {
+    db,
+    kind: 'pglite',
+    pglite,
+    maxConnections: 1,
+    executor: {
+      executeSql: (text, values) =>
+        gate.run(async () => {
+          if (values && values.length > 0) return pglite.query(text, values);
+          // Parameterless SQL may hold several statements (pg-boss's schema): exec runs them all.
+          const results = await pglite.exec(text);
+          return { rows: results.flatMap((r) => r.rows) };
+        }),
+    },
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+/** Raw SQL inside a Kysely transaction, for libraries that take an executor (pg-boss `send`). */
+export function executorFor(db: Kysely<DB>): SqlExecutor {
+  return {
+    executeSql: async (text, values) => {
+      const result = await db.executeQuery(CompiledQuery.raw(text, values ?? []));
+      return { rows: result.rows };
+    },
+  };
+}
+
+function createMigrator(db: Kysely<DB>): Migrator {
+  return new Migrator({
+    db,
+    provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }),
+  });
+}
+
+export class MigrationError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'MigrationError';
+  }
+}
+
+/**
+ * Brings the schema up to date. Kysely takes a PostgreSQL advisory lock around the run, so several
+ * processes starting together migrate once and the others wait.
+ */
+export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationResultSet> {
+  const result = await createMigrator(db).migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    throw new MigrationError(
+      `Migration ${failed?.migrationName ?? '(unknown)'} failed: ${result.error instanceof Error ? result.error.message : JSON.stringify(result.error)}`,
+      { cause: result.error },
+    );
+  }
+  return result;
+}
+
+/** Names of migrations in the code that the database has not run yet. */
+export async function listPendingMigrations(db: Kysely<DB>): Promise<string[]> {
+  const migrations = await createMigrator(db).getMigrations();
+  return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

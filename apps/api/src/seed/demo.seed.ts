@@ -1,0 +1,36 @@
+// The demo university: people (identity) and, with the catalog module, terms, courses and sections.
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+
+export type DemoSize = 'small' | 'large';
+
+export interface DemoLogin {
+  role: string;
+  login: string;
+  password: string;
+}
+
+export interface SeedOptions {
+  size: DemoSize;
+  /** Draw a progress bar on stderr. */
+  progress: boolean;
+}
+
+export interface SeedResult {
+  logins: DemoLogin[];
+}
+
+export async function isDatabaseEmpty(db: Kysely<DB>): Promise<boolean> {
+  const row = await sql<{
+    empty: boolean;
+  }>`select not exists (select 1 from users) as empty`.execute(db);
+  return row.rows[0]?.empty ?? true;
+}
+
+export async function seedDemoUniversity(
+  _db: Kysely<DB>,
+  _options: SeedOptions,
+): Promise<SeedResult> {
+  // Filled in by the identity module (people) and the catalog module (the catalog).
+  return { logins: [] };
+}
