@@ -27,6 +27,8 @@ export interface Config {
   readonly webDistDir: string;
   readonly stripeSecretKey: string | undefined;
   readonly stripeWebhookSecret: string | undefined;
+  /** Another Stripe API base (stripe-mock, a test double); absent: Stripe's own servers. */
+  readonly stripeApiUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -200,6 +202,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   const stripeSecretKey = env.STRIPE_SECRET_KEY?.trim() || undefined;
   const stripeWebhookSecret = env.STRIPE_WEBHOOK_SECRET?.trim() || undefined;
+  const stripeApiUrl = parseUrl(
+    'STRIPE_API_URL',
+    env.STRIPE_API_URL,
+    ['http:', 'https:'],
+    problems,
+  );
   if (stripeSecretKey && !stripeWebhookSecret) {
     problems.push('STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set');
   }
@@ -225,5 +233,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     webDistDir: path.resolve(import.meta.dirname, '../../web/dist'),
     stripeSecretKey,
     stripeWebhookSecret,
+    stripeApiUrl,
   });
 }
