@@ -14,7 +14,14 @@ import FindMyWay from 'find-my-way';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { registerAuth } from './http/auth.ts';
-import { buildProblem, registerErrorHandling, sendProblem } from './http/errors.ts';
+import {
+  OverloadedError,
+  ProblemSchema,
+  RateLimitedError,
+  buildProblem,
+  registerErrorHandling,
+  sendProblem,
+} from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
 import { registerOperationsRoutes } from './http/operations.routes.ts';
 import type { JobQueue } from './jobs/boss.ts';
@@ -44,10 +51,32 @@ export interface BuildAppOptions {
   clock?: Clock;
   /** Tests silence the logger; the server logs JSON at config.logLevel. */
   logger?: boolean;
+  /** Load-shedding thresholds (0 turns a check off); tests lower them to provoke a 503. */
+  underPressure?: UnderPressureLimits;
+  /** Requests per window allowed to one user (or one address when anonymous). */
+  rateLimit?: { max: number; timeWindowMs: number };
 }
+
+export interface UnderPressureLimits {
+  /** Mean event-loop delay in ms over a sample interval. */
+  maxEventLoopDelay: number;
+  /** Share (0–1) of the last sample interval the event loop was busy. */
+  maxEventLoopUtilization: number;
+  maxHeapUsedBytes: number;
+  sampleIntervalMs: number;
+}
+
+export const DEFAULT_UNDER_PRESSURE: UnderPressureLimits = {
+  maxEventLoopDelay: 1000,
+  maxEventLoopUtilization: 0.98,
+  maxHeapUsedBytes: 0,
+  sampleIntervalMs: 1000,
+};
+export const DEFAULT_RATE_LIMIT = { max: 600, timeWindowMs: 60_000 };
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 const API_VERSION = '0.1.0';
+const OVERLOAD_RETRY_AFTER_SECONDS = 5;
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config, database, jobs } = options;
@@ -68,12 +97,26 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         allErrors: true,
       },
     },
-    return503OnClosing: true,
-    forceCloseConnections: false,
+    // Requests arriving during shutdown get a problem+json 503 from the hook below instead.
+    return503OnClosing: false,
+    // Idle keep-alive sockets close at once; requests in flight finish first.
+    forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+  });
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) {
+      throw new OverloadedError(
+        OVERLOAD_RETRY_AFTER_SECONDS,
+        'The server is restarting. Try again in a few seconds.',
+      );
+    }
   });
 
   const deps: AppDeps = {
@@ -111,43 +154,36 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     exposedHeaders: ['x-request-id', 'retry-after'],
   });
   await app.register(cookie, { secret: config.cookieSecret });
+  const limit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   await app.register(rateLimit, {
     global: true,
-    max: 600,
-    timeWindow: 60_000,
-    // Signed-in users are limited per account, anonymous callers per address.
+    max: limit.max,
+    timeWindow: limit.timeWindowMs,
+    // Signed-in users are limited per account, anonymous callers per address. The limiter runs as
+    // a route hook, after the auth hook has resolved request.auth.
     keyGenerator: (request) => request.auth?.userId ?? request.ip,
     allowList: (request) =>
       request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics',
-    errorResponseBuilder: (request, context) => {
-      const retryAfter = Math.ceil(context.ttl / 1000);
-      return Object.assign(new Error('Too many requests.'), {
-        statusCode: 429,
-        retryAfter,
-        problem: buildProblem(
-          request,
-          429,
-          'rate_limited',
-          `Too many requests. Try again in ${retryAfter} s.`,
-        ),
-      });
+    errorResponseBuilder: (_request, context) => {
+      const retryAfter = Math.max(1, Math.ceil(context.ttl / 1000));
+      return new RateLimitedError(retryAfter, `Too many requests. Try again in ${retryAfter} s.`);
     },
   });
+  const pressure = options.underPressure ?? DEFAULT_UNDER_PRESSURE;
   await app.register(underPressure, {
-    maxEventLoopDelay: 1000,
-    maxEventLoopUtilization: 0.98,
-    retryAfter: 5,
+    maxEventLoopDelay: pressure.maxEventLoopDelay,
+    maxEventLoopUtilization: pressure.maxEventLoopUtilization,
+    maxHeapUsedBytes: pressure.maxHeapUsedBytes,
+    sampleInterval: pressure.sampleIntervalMs,
+    // The last interval, not the average since start: a busy start-up must not shed later load.
+    eventLoopUtilizationMode: 'interval',
     exposeStatusRoute: false,
-    pressureHandler: (request, reply, type, value) => {
+    // Rejecting hands the error to the problem+json handler and stops the request's other hooks.
+    pressureHandler: async (request, _reply, type, value) => {
       request.log.warn({ type, value }, 'shedding load');
-      void sendProblem(
-        reply.header('retry-after', '5'),
-        buildProblem(
-          request,
-          503,
-          'overloaded',
-          'The service is under heavy load. Try again in a few seconds.',
-        ),
+      throw new OverloadedError(
+        OVERLOAD_RETRY_AFTER_SECONDS,
+        'The service is under heavy load. Try again in a few seconds.',
       );
     },
   });
@@ -167,17 +203,24 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         },
       },
     },
-    // Every guarded route is documented as such, so the document says who may call what.
+    // Every guarded route is documented as such, so the document says who may call what, and
+    // every operation documents its problem+json errors.
     transform: ({ schema, url, route }) => {
       const roles = route.config?.roles;
       const transformed = { ...(schema ?? {}) } as Record<string, unknown>;
+      const responses = { ...((transformed.response ?? {}) as Record<string, unknown>) };
       if (roles !== undefined) {
         transformed.security = [{ bearerAuth: [] }, { cookieAuth: [] }];
         transformed['x-roles'] = [...roles];
+        responses['401'] ??= problemResponse('Not signed in, or the session has ended.');
+        if (roles.length > 0) responses['403'] ??= problemResponse('The role does not allow this.');
       }
+      responses.default ??= problemResponse('An error, as RFC 9457 problem+json.');
+      transformed.response = responses;
       return { schema: transformed, url };
     },
   });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const metrics = createMetrics();
@@ -199,6 +242,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     });
   }
   return app;
+}
+
+function problemResponse(description: string): Record<string, unknown> {
+  return { description, content: { 'application/problem+json': { schema: ProblemSchema } } };
 }
 
 /**

@@ -180,6 +180,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     },
     close: async () => {
       await db.destroy();
+      // Kysely closes PGlite only if it ever ran a query; an unused instance must close too.
+      if (!pglite.closed) await pglite.close();
     },
   };
 }

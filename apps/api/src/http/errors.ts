@@ -1,5 +1,6 @@
 // One error model: domain errors extend AppError; one handler turns everything into problem+json.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 
 export interface ProblemItem {
   code: string;
@@ -19,6 +20,32 @@ export interface ProblemBody {
   errors?: ProblemItem[];
   [extra: string]: unknown;
 }
+
+/** The problem+json body, for response schemas and the OpenAPI document. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String({ description: 'Stable snake_case error code' }),
+    requestId: Type.String(),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            code: Type.String(),
+            message: Type.String(),
+            path: Type.Optional(Type.String()),
+            sectionId: Type.Optional(Type.String()),
+          },
+          { additionalProperties: true },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: true },
+);
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',

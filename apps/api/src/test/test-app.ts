@@ -7,7 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
+import { buildApp, type BuildAppOptions, type UnderPressureLimits } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { createJobQueue, type JobQueue } from '../jobs/boss.ts';
@@ -45,10 +45,7 @@ export async function createTestDatabase(
       close: () => database.close(),
       async destroy() {
         await database.close();
-        const cleanup = new pg.Client({ connectionString: template.url });
-        await cleanup.connect();
-        await cleanup.query(`drop database if exists ${name} with (force)`);
-        await cleanup.end();
+        await dropTestDatabase(template.url, name);
       },
     };
   }
@@ -60,6 +57,48 @@ export async function createTestDatabase(
     close: () => database.close(),
     destroy: () => database.close(),
   };
+}
+
+/**
+ * A database with no tables at all (not even the migration bookkeeping), for tests of migrating
+ * and of readiness before migrating: in-memory PGlite, or a new PostgreSQL database.
+ */
+export async function createEmptyTestDatabase(
+  options: { poolSize?: number } = {},
+): Promise<TestDatabase> {
+  const template = inject('postgresTemplate');
+  if (template) {
+    const name = `${template.name}_t_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: template.url });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = withDatabaseName(template.url, name);
+    const database = await openDatabase({ databaseUrl: url, poolSize: options.poolSize ?? 10 });
+    return {
+      ...database,
+      url,
+      close: () => database.close(),
+      async destroy() {
+        await database.close();
+        await dropTestDatabase(template.url, name);
+      },
+    };
+  }
+  const database = await openDatabase({});
+  return {
+    ...database,
+    url: undefined,
+    close: () => database.close(),
+    destroy: () => database.close(),
+  };
+}
+
+async function dropTestDatabase(adminUrl: string, name: string): Promise<void> {
+  const cleanup = new pg.Client({ connectionString: adminUrl });
+  await cleanup.connect();
+  await cleanup.query(`drop database if exists ${name} with (force)`);
+  await cleanup.end();
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
@@ -81,10 +120,31 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(
-  options: { clock?: Clock; env?: Record<string, string>; startJobs?: boolean } = {},
-): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * Load shedding reacts to how busy this shared machine happens to be, which no test should depend
+ * on: test apps turn it off unless a test asks for thresholds (http/limits.test.ts does).
+ */
+const NO_LOAD_SHEDDING: UnderPressureLimits = {
+  maxEventLoopDelay: 0,
+  maxEventLoopUtilization: 0,
+  maxHeapUsedBytes: 0,
+  sampleIntervalMs: 1000,
+};
+
+export interface TestAppOptions {
+  clock?: Clock;
+  env?: Record<string, string>;
+  startJobs?: boolean;
+  underPressure?: UnderPressureLimits;
+  rateLimit?: BuildAppOptions['rateLimit'];
+  /** Build on this database instead of a fresh clone of the migrated template. */
+  database?: TestDatabase;
+  /** Runs after buildApp and before ready: a test may add a probe route of its own. */
+  beforeReady?: (app: FastifyInstance) => void | Promise<void>;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
   const config = testConfig(options.env);
   const jobs = createJobQueue(database);
   const app = await buildApp({
@@ -92,8 +152,11 @@ export async function createTestApp(
     database,
     jobs,
     logger: false,
+    underPressure: options.underPressure ?? NO_LOAD_SHEDDING,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  await options.beforeReady?.(app);
   await app.ready();
   if (options.startJobs) await jobs.start();
   return {
