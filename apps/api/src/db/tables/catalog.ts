@@ -54,6 +54,8 @@ export interface CoursesTable {
   prerequisites: string | null;
   corequisites: string | null;
   restrictions: JSONColumnType<CourseRestrictions, string | undefined, string>;
+  /** Generated from code, title and description (folded); read only by search. */
+  search_vector: ColumnType<string, never, never>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -75,6 +77,10 @@ export interface SectionsTable {
   linked_group: string | null;
   status: Generated<'active' | 'cancelled'>;
   cancelled_at: NullableTimestamp;
+  /** Kept by triggers on section_meetings: bit mask of scheduled days (M=1 … U=64), 0 if none. */
+  meeting_days: ColumnType<number, never, never>;
+  first_start_time: ColumnType<string | null, never, never>;
+  last_end_time: ColumnType<string | null, never, never>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
