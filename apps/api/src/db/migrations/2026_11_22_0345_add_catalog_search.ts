@@ -16,7 +16,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     -- Days as a bit mask (M=1, T=2, W=4, R=8, F=16, S=32, U=64) so "meets only on these days" is
     -- a single bitwise test.
-    create function catalog_days_mask(days text) returns integer language sql immutable parallel safe as $$ select coalesce(sum(distinct 1 << (strpos('MTWRFSU', d) - 1)), 0)::integer from regexp_split_to_table(coalesce(days, ''), '') as d where strpos('MTWRFSU', d) > 0 $$;
+    create function catalog_days_mask(days text) returns integer language sql immutable parallel safe as $$ select coalesce(sum(distinct 1 << (strpos('MTWRFSU', d) - 1)), 0)::integer from regexp_split_to_table(days, '') as d where d <> '' and strpos('MTWRFSU', d) > 0 $$;
 
     -- Words of the code (also without its space, so "cs225" matches), title and description.
     alter table courses add column search_vector tsvector generated always as (
@@ -31,7 +31,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter table sections add column first_start_time time;
     alter table sections add column last_end_time time;
 
-    create function catalog_refresh_section_schedules(ids uuid[]) returns void language sql as $$ update sections s set meeting_days = coalesce(agg.mask, 0), first_start_time = agg.first_start, last_end_time = agg.last_end from (select x.id, bit_or(catalog_days_mask(m.days)) as mask, min(m.start_time) as first_start, max(m.end_time) as last_end from unnest(ids) as x(id) left join section_meetings m on m.section_id = x.id and m.days is not null and m.start_time is not null and m.end_time is not null group by x.id) agg where s.id = agg.id and (s.meeting_days, s.first_start_time, s.last_end_time) is distinct from (coalesce(agg.mask, 0), agg.first_start, agg.last_end) $$;
+    create function catalog_refresh_section_schedules(ids uuid[]) returns void language sql as $$ update sections s set meeting_days = coalesce(agg.mask, 0), first_start_time = agg.first_start, last_end_time = agg.last_end from (select x.id, bit_or(catalog_days_mask(m.days)) filter (where m.id is not null) as mask, min(m.start_time) as first_start, max(m.end_time) as last_end from unnest(ids) as x(id) left join section_meetings m on m.section_id = x.id and m.days is not null and m.start_time is not null and m.end_time is not null group by x.id) agg where s.id = agg.id and (s.meeting_days, s.first_start_time, s.last_end_time) is distinct from (coalesce(agg.mask, 0), agg.first_start, agg.last_end) $$;
 
     -- Statement-level triggers: a bulk insert of thousands of meetings refreshes each section once.
     create function catalog_meetings_inserted() returns trigger language plpgsql as $$ begin perform catalog_refresh_section_schedules(array(select distinct section_id from new_rows)); return null; end $$;
