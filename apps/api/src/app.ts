@@ -30,6 +30,8 @@ import { createTokenSigner, type TokenSigner } from './modules/identity/identity
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { createMailer, type Mailer } from './lib/mailer.ts';
+import { createLiveHub, type LiveHub } from './modules/registration/registration.live.ts';
+import { liveRoutes } from './modules/registration/registration.live.routes.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 
 export type App = FastifyInstance & { withTypeProvider(): FastifyInstance };
@@ -42,6 +44,8 @@ export interface AppDeps {
   readonly mailer: Mailer;
   readonly signer: TokenSigner;
   readonly clock: Clock;
+  /** Live seat counts and notification pings across processes (report changes after commit). */
+  readonly live: LiveHub;
 }
 
 export interface BuildAppOptions {
@@ -126,7 +130,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     clock,
     mailer: createMailer({ db: database.db, config }),
     signer: createTokenSigner(config.jwtSecret),
+    live: createLiveHub({ database, logger: app.log }),
   };
+  app.decorate('live', deps.live);
+  app.addHook('onClose', async () => {
+    await deps.live.stop();
+  });
 
   registerErrorHandling(app);
   const serveWebApp = existsSync(config.webDistDir);
@@ -233,6 +242,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(identityRoutes, { prefix: '/api/v1', deps });
   await app.register(catalogRoutes, { prefix: '/api/v1', deps });
+  await app.register(liveRoutes, { prefix: '/api/v1', deps });
 
   if (serveWebApp) {
     await app.register(fastifyStatic, {

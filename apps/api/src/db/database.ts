@@ -35,6 +35,12 @@ export interface Database {
   readonly maxConnections: number;
   /** The embedded instance, for dumps and LISTEN; undefined on PostgreSQL. */
   readonly pglite: PGlite | undefined;
+  /**
+   * Subscribes to NOTIFY on a channel. On PostgreSQL every subscription of this Database shares one
+   * dedicated connection outside the pool (reconnected if it drops); on PGlite, pglite.listen.
+   * Resolves once LISTEN is active; the returned function unsubscribes.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -118,6 +124,107 @@ class GatedPGliteDialect extends PGliteDialect {
 
 export const PGLITE_EXTENSIONS = { citext, pg_trgm, unaccent };
 
+const LISTEN_RECONNECT_MS = 1000;
+
+/**
+ * One PostgreSQL connection, outside the pool, that holds every LISTEN of a process. If it drops,
+ * it reconnects and listens again; notifications sent while it was down are lost, which callers
+ * accept (live seat counts are refreshed by the next change, and clients refetch on reconnect).
+ */
+class NotificationListener {
+  readonly #url: string;
+  readonly #handlers = new Map<string, Set<(payload: string) => void>>();
+  #client: pg.Client | undefined;
+  #connecting: Promise<pg.Client> | undefined;
+  #closed = false;
+  #retry: NodeJS.Timeout | undefined;
+
+  constructor(url: string) {
+    this.#url = url;
+  }
+
+  async listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+  ): Promise<() => Promise<void>> {
+    if (this.#closed) throw new Error('The database is closed.');
+    let handlers = this.#handlers.get(channel);
+    const first = handlers === undefined;
+    if (!handlers) {
+      handlers = new Set();
+      this.#handlers.set(channel, handlers);
+    }
+    handlers.add(onPayload);
+    const client = await this.#connect();
+    if (first) await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+    return async () => {
+      const set = this.#handlers.get(channel);
+      if (!set?.delete(onPayload) || set.size > 0) return;
+      this.#handlers.delete(channel);
+      if (this.#client && !this.#closed) {
+        await this.#client.query(`unlisten ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+      }
+    };
+  }
+
+  #connect(): Promise<pg.Client> {
+    if (this.#client) return Promise.resolve(this.#client);
+    this.#connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: this.#url });
+      client.on('notification', (message) => {
+        for (const handler of this.#handlers.get(message.channel) ?? []) {
+          handler(message.payload ?? '');
+        }
+      });
+      client.on('error', () => this.#dropped(client));
+      client.on('end', () => this.#dropped(client));
+      try {
+        await client.connect();
+        for (const channel of this.#handlers.keys()) {
+          await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+        }
+      } catch (error) {
+        client.removeAllListeners('end');
+        await client.end().catch(() => undefined);
+        throw error;
+      } finally {
+        this.#connecting = undefined;
+      }
+      this.#client = client;
+      return client;
+    })();
+    return this.#connecting;
+  }
+
+  #dropped(client: pg.Client): void {
+    if (this.#client !== client) return;
+    this.#client = undefined;
+    client.removeAllListeners('end');
+    void client.end().catch(() => undefined);
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed || this.#retry || this.#handlers.size === 0) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      this.#connect().catch(() => this.#scheduleReconnect());
+    }, LISTEN_RECONNECT_MS);
+    this.#retry.unref();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#retry) clearTimeout(this.#retry);
+    const client = this.#client ?? (await this.#connecting?.catch(() => undefined));
+    this.#client = undefined;
+    if (client) {
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+    }
+  }
+}
+
 export interface OpenDatabaseOptions {
   databaseUrl?: string | undefined;
   /** Folder for the embedded database; omitted: in memory. */
@@ -139,13 +246,18 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const listener = new NotificationListener(options.databaseUrl);
     return {
       db,
       kind: 'postgres',
       pglite: undefined,
       maxConnections: options.poolSize ?? 20,
       executor: { executeSql: async (text, values) => pool.query(text, values) },
-      close: () => db.destroy(),
+      listen: (channel, onPayload) => listener.listen(channel, onPayload),
+      close: async () => {
+        await listener.close();
+        await db.destroy();
+      },
     };
   }
   let dataDir: string | undefined;
@@ -177,6 +289,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           const results = await pglite.exec(text);
           return { rows: results.flatMap((r) => r.rows) };
         }),
+    },
+    listen: async (channel, onPayload) => {
+      // LISTEN is a statement on the single connection: it queues behind transactions like any other.
+      const unlisten = await gate.run(() => pglite.listen(channel, onPayload));
+      return async () => {
+        if (!pglite.closed) await gate.run(() => unlisten());
+      };
     },
     close: async () => {
       await db.destroy();
