@@ -30,8 +30,6 @@ import { createTokenSigner, type TokenSigner } from './modules/identity/identity
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { createMailer, type Mailer } from './lib/mailer.ts';
-import { createLiveHub, type LiveHub } from './modules/registration/registration.live.ts';
-import { liveRoutes } from './modules/registration/registration.live.routes.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 
 export type App = FastifyInstance & { withTypeProvider(): FastifyInstance };
@@ -44,8 +42,6 @@ export interface AppDeps {
   readonly mailer: Mailer;
   readonly signer: TokenSigner;
   readonly clock: Clock;
-  /** Live seat counts and notification pings across processes (report changes after commit). */
-  readonly live: LiveHub;
 }
 
 export interface BuildAppOptions {
@@ -70,12 +66,19 @@ export interface UnderPressureLimits {
   sampleIntervalMs: number;
 }
 
-export const DEFAULT_UNDER_PRESSURE: UnderPressureLimits = {
-  maxEventLoopDelay: 1000,
-  maxEventLoopUtilization: 0.98,
-  maxHeapUsedBytes: 0,
-  sampleIntervalMs: 1000,
-};
+/**
+ * Shed load when the event loop lags by a second on average, or (on PostgreSQL) is busy 98% of a
+ * second. Embedded PGlite runs its queries on the event loop, so there a busy loop only means a
+ * busy database and the delay is the signal.
+ */
+export function defaultUnderPressure(kind: Database['kind']): UnderPressureLimits {
+  return {
+    maxEventLoopDelay: 1000,
+    maxEventLoopUtilization: kind === 'postgres' ? 0.98 : 0,
+    maxHeapUsedBytes: 0,
+    sampleIntervalMs: 1000,
+  };
+}
 export const DEFAULT_RATE_LIMIT = { max: 600, timeWindowMs: 60_000 };
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -107,12 +110,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addHook('onSend', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+  });
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    // A keep-alive socket would hold a closing server open after its last response.
+    if (closing) void reply.header('connection', 'close');
   });
   app.addHook('onRequest', async () => {
     if (closing) {
@@ -130,12 +135,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     clock,
     mailer: createMailer({ db: database.db, config }),
     signer: createTokenSigner(config.jwtSecret),
-    live: createLiveHub({ database, logger: app.log }),
   };
-  app.decorate('live', deps.live);
-  app.addHook('onClose', async () => {
-    await deps.live.stop();
-  });
 
   registerErrorHandling(app);
   const serveWebApp = existsSync(config.webDistDir);
@@ -178,7 +178,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       return new RateLimitedError(retryAfter, `Too many requests. Try again in ${retryAfter} s.`);
     },
   });
-  const pressure = options.underPressure ?? DEFAULT_UNDER_PRESSURE;
+  const pressure = options.underPressure ?? defaultUnderPressure(database.kind);
+  // Start-up (schema compilation, pg-boss, a first seed) keeps the loop busy; samples taken then
+  // say nothing about load, so shedding starts two sample intervals after the app is ready.
+  let sheddingFrom = Number.POSITIVE_INFINITY;
+  app.addHook('onReady', async () => {
+    sheddingFrom = Date.now() + 2 * pressure.sampleIntervalMs;
+  });
   await app.register(underPressure, {
     maxEventLoopDelay: pressure.maxEventLoopDelay,
     maxEventLoopUtilization: pressure.maxEventLoopUtilization,
@@ -189,6 +195,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     exposeStatusRoute: false,
     // Rejecting hands the error to the problem+json handler and stops the request's other hooks.
     pressureHandler: async (request, _reply, type, value) => {
+      if (Date.now() < sheddingFrom) return;
       request.log.warn({ type, value }, 'shedding load');
       throw new OverloadedError(
         OVERLOAD_RETRY_AFTER_SECONDS,
@@ -242,7 +249,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(identityRoutes, { prefix: '/api/v1', deps });
   await app.register(catalogRoutes, { prefix: '/api/v1', deps });
-  await app.register(liveRoutes, { prefix: '/api/v1', deps });
 
   if (serveWebApp) {
     await app.register(fastifyStatic, {

@@ -5,11 +5,11 @@ import { migrateToLatest, openDatabase } from './db/database.ts';
 import { createJobQueue } from './jobs/boss.ts';
 import { isDatabaseEmpty, seedDemoUniversity, type DemoLogin } from './seed/demo.seed.ts';
 
-function printBanner(config: Config, databaseLabel: string, logins: DemoLogin[] | undefined): void {
+function printBanner(url: string, databaseLabel: string, logins: DemoLogin[] | undefined): void {
   const lines = [
     '',
-    `  OpenRegistrar is running at ${config.publicUrl}`,
-    `  API docs: ${config.publicUrl}/docs   Database: ${databaseLabel}`,
+    `  OpenRegistrar is running at ${url}  (ready in ${process.uptime().toFixed(1)} s)`,
+    `  API docs: ${url}/docs   Database: ${databaseLabel}`,
   ];
   if (logins && logins.length > 0) {
     lines.push('', '  DEMO accounts (demo data only, change or remove before real use):');
@@ -50,9 +50,10 @@ async function main(): Promise<void> {
   const jobs = createJobQueue(database);
   const app = await buildApp({ config, database, jobs });
   await jobs.start();
-  await app.listen({ port: config.port, host: config.host });
+  const address = await app.listen({ port: config.port, host: config.host });
+  // PORT=0 picks a free port: then only the bound address says where to go.
   printBanner(
-    config,
+    config.port === 0 ? address : config.publicUrl,
     database.kind === 'pglite' ? `embedded (${config.dataDir})` : 'PostgreSQL',
     logins,
   );
