@@ -29,6 +29,7 @@ import { newId } from './lib/ids.ts';
 import { createTokenSigner, type TokenSigner } from './modules/identity/identity.tokens.ts';
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
+import { billingRoutes } from './modules/billing/billing.routes.ts';
 import { createMailer, type Mailer } from './lib/mailer.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 
@@ -249,6 +250,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(identityRoutes, { prefix: '/api/v1', deps });
   await app.register(catalogRoutes, { prefix: '/api/v1', deps });
+  await app.register(billingRoutes, { prefix: '/api/v1', deps });
 
   if (serveWebApp) {
     await app.register(fastifyStatic, {

@@ -1,5 +1,6 @@
 // The database as Kysely sees it: each domain keeps its row types in db/tables/<domain>.ts.
+import type { BillingTables } from './tables/billing.ts';
 import type { CatalogTables } from './tables/catalog.ts';
 import type { IdentityTables } from './tables/identity.ts';
 
-export interface DB extends IdentityTables, CatalogTables {}
+export interface DB extends IdentityTables, CatalogTables, BillingTables {}
