@@ -1,6 +1,7 @@
 // The demo university: people (identity) and, with the catalog module, terms, courses and sections.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { seedDemoPeople } from './demo-people.seed.ts';
 
 export type DemoSize = 'small' | 'large';
 
@@ -28,9 +29,10 @@ export async function isDatabaseEmpty(db: Kysely<DB>): Promise<boolean> {
 }
 
 export async function seedDemoUniversity(
-  _db: Kysely<DB>,
-  _options: SeedOptions,
+  db: Kysely<DB>,
+  options: SeedOptions,
 ): Promise<SeedResult> {
-  // Filled in by the identity module (people) and the catalog module (the catalog).
-  return { logins: [] };
+  // People first: the catalog part assigns `people.instructors` to sections.
+  const people = await seedDemoPeople(db, options);
+  return { logins: people.logins };
 }
