@@ -5,6 +5,8 @@ import { migrateToLatest, openDatabase, type Database } from './db/database.ts';
 import { seedDemoUniversity, type DemoSize } from './seed/demo.seed.ts';
 
 export class CliError extends Error {}
+/** The command line itself is wrong (a missing or bad option): exit status 2, like getopt tools. */
+export class CliUsageError extends CliError {}
 
 const USAGE = `Usage: registrar <command> [options]
 
@@ -42,12 +44,18 @@ const commands: Record<string, Command> = {
     process.stdout.write('Database schema is up to date.\n');
   },
   async seed(args, config) {
-    const { values } = parseArgs({ args, options: { size: { type: 'string', default: 'small' } } });
+    const { values } = parseArgs({
+      args,
+      options: { size: { type: 'string', default: 'small' } },
+    });
     const size = values.size;
     if (size !== 'small' && size !== 'large')
-      throw new CliError(`--size must be small or large (got "${size}")`);
+      throw new CliUsageError(`--size must be small or large (got "${size}")`);
     const result = await withDatabase(config, (database) =>
-      seedDemoUniversity(database.db, { size: size satisfies DemoSize, progress: true }),
+      seedDemoUniversity(database.db, {
+        size: size satisfies DemoSize,
+        progress: true,
+      }),
     );
     process.stdout.write(`Demo university (${size}) loaded.\n`);
     for (const login of result.logins) {
@@ -67,7 +75,7 @@ const commands: Record<string, Command> = {
     });
     const missing = (['email', 'password', 'name'] as const).filter((k) => !values[k]);
     if (missing.length > 0)
-      throw new CliError(`create-admin needs ${missing.map((m) => `--${m}`).join(', ')}`);
+      throw new CliUsageError(`create-admin needs ${missing.map((m) => `--${m}`).join(', ')}`);
     const { createAdminFromCli } = await import('./modules/identity/identity.cli.ts');
     await withDatabase(config, (database) =>
       createAdminFromCli(database.db, {
@@ -89,9 +97,13 @@ export function registerCommand(name: string, command: Command): void {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  if (!name || name === '--help' || name === '-h') {
+  if (!name) {
+    process.stderr.write(`registrar: no command given\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h') {
     process.stdout.write(`${USAGE}\n`);
-    return name ? 0 : 2;
+    return 0;
   }
   const command = commands[name];
   if (!command) {
@@ -105,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof ConfigError || error instanceof CliError) {
       process.stderr.write(`registrar ${name}: ${error.message}\n`);
-      return 1;
+      return error instanceof CliUsageError ? 2 : 1;
     }
     if (
       error instanceof TypeError &&
