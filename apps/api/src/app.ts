@@ -23,6 +23,7 @@ import {
   sendProblem,
 } from './http/errors.ts';
 import { createMetrics } from './http/metrics.ts';
+import { registerAdmission } from './http/admission.ts';
 import { registerOperationsRoutes } from './http/operations.routes.ts';
 import type { JobQueue } from './jobs/boss.ts';
 import { newId } from './lib/ids.ts';
@@ -243,6 +244,15 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const metrics = createMetrics();
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeRequest(request, reply);
+  });
+  // Registration-changing routes run at most one per pooled connection; the rest queue, then 503.
+  registerAdmission(app, {
+    limits: {
+      maxInFlight: database.maxConnections,
+      maxQueue: config.admissionQueueLimit,
+      maxWaitMs: config.admissionMaxWaitMs,
+    },
+    registry: metrics.registry,
   });
 
   registerAuth(app, { db: database.db, signer: deps.signer });

@@ -12,6 +12,10 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly databasePoolSize: number;
+  /** Registration requests that may wait for a slot beyond those running (then 503). */
+  readonly admissionQueueLimit: number;
+  /** The longest a registration request waits for a slot before it gets a 503. */
+  readonly admissionMaxWaitMs: number;
   readonly jwtSecret: string;
   readonly cookieSecret: string;
   readonly publicUrl: string;
@@ -150,6 +154,22 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     500,
     problems,
   );
+  const admissionQueueLimit = parseInteger(
+    'ADMISSION_QUEUE_LIMIT',
+    env.ADMISSION_QUEUE_LIMIT,
+    1000,
+    0,
+    1_000_000,
+    problems,
+  );
+  const admissionMaxWaitMs = parseInteger(
+    'ADMISSION_MAX_WAIT_MS',
+    env.ADMISSION_MAX_WAIT_MS,
+    10_000,
+    1,
+    600_000,
+    problems,
+  );
   const logLevelRaw = (env.LOG_LEVEL?.trim() || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevelRaw)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
@@ -220,6 +240,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     databaseUrl,
     dataDir,
     databasePoolSize,
+    admissionQueueLimit,
+    admissionMaxWaitMs,
     jwtSecret,
     cookieSecret,
     publicUrl: publicUrl.replace(/\/$/, ''),
