@@ -1,6 +1,7 @@
 // The demo university: people (identity) and, with the catalog module, terms, courses and sections.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { seedDemoCatalog } from './demo-catalog.seed.ts';
 import { seedDemoPeople } from './demo-people.seed.ts';
 
 export type DemoSize = 'small' | 'large';
@@ -34,5 +35,6 @@ export async function seedDemoUniversity(
 ): Promise<SeedResult> {
   // People first: the catalog part assigns `people.instructors` to sections.
   const people = await seedDemoPeople(db, options);
+  await seedDemoCatalog(db, { size: options.size, progress: options.progress });
   return { logins: people.logins };
 }

@@ -56,6 +56,8 @@ export interface CoursesTable {
   restrictions: JSONColumnType<CourseRestrictions, string | undefined, string>;
   /** Generated from code, title and description (folded); read only by search. */
   search_vector: ColumnType<string, never, never>;
+  /** Generated: the folded title, for sorting. */
+  title_key: ColumnType<string, never, never>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -81,6 +83,8 @@ export interface SectionsTable {
   meeting_days: ColumnType<number, never, never>;
   first_start_time: ColumnType<string | null, never, never>;
   last_end_time: ColumnType<string | null, never, never>;
+  /** Generated: the folded section title (null when the course title applies). */
+  title_key: ColumnType<string | null, never, never>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -90,6 +94,8 @@ export interface SectionInstructorsTable {
   position: number;
   name: string;
   user_id: string | null;
+  /** Generated: folded name words for instructor search. */
+  name_vector: ColumnType<string, never, never>;
 }
 
 export interface SectionMeetingsTable {

@@ -1229,7 +1229,7 @@ const CODE_KEYS = [sql`c.code collate "C"`, sql`s.section_code collate "C"`];
 export const SEARCH_SORT_SPECS: Record<SearchSort, SortSpec> = {
   code: { keys: CODE_KEYS, casts: [asText, asText] },
   title: {
-    keys: [sql`catalog_fold(coalesce(s.title, c.title)) collate "C"`, ...CODE_KEYS],
+    keys: [sql`coalesce(s.title_key, c.title_key) collate "C"`, ...CODE_KEYS],
     casts: [asText, asText, asText],
   },
   // Most seats first: the negated count keeps every key ascending for the row comparison.
@@ -1259,7 +1259,8 @@ export interface SectionSearchFilter {
   openOnly?: boolean | undefined;
   credits?: number | undefined;
   instructorUserId?: string | undefined;
-  instructorPatterns?: string[] | undefined;
+  /** A prefix query (catalog.search.ts) over one instructor's name words. */
+  instructorTsQuery?: string | undefined;
   kinds?: SectionKind[] | undefined;
   includeCancelled?: boolean | undefined;
   sort: SearchSort;
@@ -1303,10 +1304,9 @@ export async function searchSections(
     conditions.push(
       sql`exists (select 1 from section_instructors i where i.section_id = s.id and i.user_id = ${filter.instructorUserId})`,
     );
-  } else if (filter.instructorPatterns && filter.instructorPatterns.length > 0) {
-    const matches = filter.instructorPatterns.map((p) => sql`catalog_fold(i.name) ~ ${p}`);
+  } else if (filter.instructorTsQuery !== undefined) {
     conditions.push(
-      sql`exists (select 1 from section_instructors i where i.section_id = s.id and ${sql.join(matches, sql` and `)})`,
+      sql`s.id in (select i.section_id from section_instructors i where i.name_vector @@ to_tsquery('simple', ${filter.instructorTsQuery}))`,
     );
   }
   if (filter.kinds && filter.kinds.length > 0)

@@ -39,11 +39,6 @@ export function prefixTsQuery(text: string): string | undefined {
   return tokens.length === 0 ? undefined : tokens.map((t) => `${t}:*`).join(' & ');
 }
 
-/** Regular expressions (PostgreSQL syntax) matching each word as the start of a word. */
-export function wordPrefixPatterns(text: string): string[] {
-  return searchTokens(text).map((t) => `\\m${t}`);
-}
-
 const DAY_LETTERS = 'MTWRFSU';
 
 /** The bit mask of the catalog_days_mask() SQL function: M=1, T=2, W=4, R=8, F=16, S=32, U=64. */

@@ -61,7 +61,6 @@ import {
   encodeCursor,
   prefixTsQuery,
   searchTokens,
-  wordPrefixPatterns,
 } from './catalog.search.ts';
 
 export interface Page<T> {
@@ -887,10 +886,10 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     const tokens = q === undefined ? [] : searchTokens(q);
     const crn = tokens.length === 1 && /^[0-9]{4,}$/.test(tokens[0]!) ? tokens[0] : undefined;
     let instructorUserId: string | undefined;
-    let instructorPatterns: string[] | undefined;
+    let instructorTsQuery: string | undefined;
     if (query.instructor !== undefined) {
       if (isId(query.instructor)) instructorUserId = query.instructor;
-      else instructorPatterns = wordPrefixPatterns(query.instructor);
+      else instructorTsQuery = prefixTsQuery(query.instructor);
     }
     const kinds = query.kind?.split(',').filter((k): k is SectionKind => KIND_SET.has(k));
     const { items, next } = await repo.searchSections(db, {
@@ -904,7 +903,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
       openOnly: query.open === true,
       credits: query.credits,
       instructorUserId,
-      instructorPatterns,
+      instructorTsQuery,
       kinds,
       includeCancelled: query.includeCancelled === true,
       sort,
