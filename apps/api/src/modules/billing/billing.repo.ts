@@ -629,6 +629,28 @@ export async function attachCheckout(
     .execute();
 }
 
+/** A payment whose checkout could not be opened: failed, and its Idempotency-Key freed. */
+export async function abandonPayment(
+  db: Executor,
+  paymentId: string,
+  reason: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('payments')
+    .set({
+      status: 'failed',
+      failure_reason: reason,
+      completed_at: at,
+      idempotency_key: null,
+      request_hash: null,
+    })
+    .where('id', '=', paymentId)
+    .where('status', '=', 'pending')
+    .where('checkout_session_id', 'is', null)
+    .execute();
+}
+
 export async function updatePayment(
   db: Executor,
   id: string,

@@ -639,9 +639,16 @@ export function createBillingService(deps: BillingDeps) {
 
   // ---- payments
 
+  /**
+   * Opens the provider's checkout for a pending payment that has none yet. When the request that
+   * created the payment cannot reach the provider, the payment is marked failed and its key
+   * released, so a retry with the same Idempotency-Key starts afresh instead of replaying a 502
+   * (Stripe itself keeps an error under its idempotency key, so the old payment could not recover).
+   */
   async function ensureCheckout(
     payment: PaymentRow,
     student: repo.StudentInfo,
+    createdHere: boolean,
   ): Promise<PaymentRow> {
     if (payment.checkout_session_id || payment.status !== 'pending') return payment;
     let session;
@@ -657,9 +664,9 @@ export function createBillingService(deps: BillingDeps) {
         cancelUrl: accountUrl(payment.id, 'cancelled'),
       });
     } catch (error) {
-      if (error instanceof ProviderUnavailableError)
-        throw new PaymentProviderUnavailableError(error);
-      throw error;
+      if (!(error instanceof ProviderUnavailableError)) throw error;
+      if (createdHere) await repo.abandonPayment(db, payment.id, error.message, clock.now());
+      throw new PaymentProviderUnavailableError(error);
     }
     await repo.attachCheckout(db, payment.id, session);
     const stored = await repo.findPayment(db, payment.id);
@@ -685,7 +692,8 @@ export function createBillingService(deps: BillingDeps) {
       if (!existing) return undefined;
       if (existing.request_hash !== hash || existing.student_id !== studentId)
         throw new IdempotencyKeyReusedError();
-      return toPayment(await ensureCheckout(existing, student));
+      // Another request with this key may still be opening the checkout; this one helps.
+      return toPayment(await ensureCheckout(existing, student, false));
     };
     const earlier = await replay();
     if (earlier) return earlier;
@@ -724,7 +732,7 @@ export function createBillingService(deps: BillingDeps) {
     }
     const payment = await repo.findPayment(db, id);
     if (!payment) throw new PaymentNotFoundError();
-    return toPayment(await ensureCheckout(payment, student));
+    return toPayment(await ensureCheckout(payment, student, true));
   }
 
   async function getPayment(paymentId: string, studentId?: string): Promise<Payment> {
