@@ -15,6 +15,11 @@ Commands:
   seed [--size small|large]                 load the demo university (deterministic)
   create-admin --email E --password P --name N
                                             create an administrator account
+  import catalog --format uiuc-csv|gt-scheduler|quacs --term CODE FILE…
+                                            import a real course catalog into a term
+                                            (registrar import --help for the options)
+  export catalog --term CODE [--format json|csv] [--out FILE]
+                                            export a term's catalog (stdout by default)
   help                                      show this text
 
 The database is DATABASE_URL when set, otherwise the embedded database in DATA_DIR (./data).`;
@@ -85,6 +90,26 @@ const commands: Record<string, Command> = {
       }),
     );
     process.stdout.write(`Administrator ${values.email} created.\n`);
+  },
+  async import(args, config) {
+    const interop = await import('./modules/interop/interop.cli.ts');
+    if (args.includes('--help') || args.includes('-h')) {
+      process.stdout.write(`Usage: ${interop.IMPORT_USAGE}\n`);
+      return;
+    }
+    await interop
+      .runImportCommand(args, (work) => withDatabase(config, (database) => work(database.db)))
+      .catch((error: unknown) => {
+        throw interop.asCliError(error, CliError, CliUsageError);
+      });
+  },
+  async export(args, config) {
+    const interop = await import('./modules/interop/interop.cli.ts');
+    await interop
+      .runExportCommand(args, (work) => withDatabase(config, (database) => work(database.db)))
+      .catch((error: unknown) => {
+        throw interop.asCliError(error, CliError, CliUsageError);
+      });
   },
   async help() {
     process.stdout.write(`${USAGE}\n`);

@@ -2,5 +2,6 @@
 import type { BillingTables } from './tables/billing.ts';
 import type { CatalogTables } from './tables/catalog.ts';
 import type { IdentityTables } from './tables/identity.ts';
+import type { InteropTables } from './tables/interop.ts';
 
-export interface DB extends IdentityTables, CatalogTables, BillingTables {}
+export interface DB extends IdentityTables, CatalogTables, BillingTables, InteropTables {}
