@@ -32,6 +32,9 @@ import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { billingRoutes } from './modules/billing/billing.routes.ts';
 import { createMailer, type Mailer } from './lib/mailer.ts';
+import { createLiveHub, type LiveHub } from './modules/registration/registration.live.ts';
+import { liveRoutes } from './modules/registration/registration.live.routes.ts';
+import { calendarRoutes } from './modules/registration/registration.calendar.routes.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 
 export type App = FastifyInstance & { withTypeProvider(): FastifyInstance };
@@ -44,6 +47,8 @@ export interface AppDeps {
   readonly mailer: Mailer;
   readonly signer: TokenSigner;
   readonly clock: Clock;
+  /** Live seat counts and notification pings across processes (report changes after commit). */
+  readonly live: LiveHub;
 }
 
 export interface BuildAppOptions {
@@ -137,7 +142,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     clock,
     mailer: createMailer({ db: database.db, config }),
     signer: createTokenSigner(config.jwtSecret),
+    live: createLiveHub({ database, logger: app.log }),
   };
+  app.decorate('live', deps.live);
+  app.addHook('onClose', async () => {
+    await deps.live.stop();
+  });
 
   registerErrorHandling(app);
   const serveWebApp = existsSync(config.webDistDir);
@@ -260,6 +270,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(identityRoutes, { prefix: '/api/v1', deps });
   await app.register(catalogRoutes, { prefix: '/api/v1', deps });
+  await app.register(liveRoutes, { prefix: '/api/v1', deps });
+  await app.register(calendarRoutes, { prefix: '/api/v1', deps });
   await app.register(billingRoutes, { prefix: '/api/v1', deps });
 
   if (serveWebApp) {
