@@ -1,0 +1,127 @@
+// Role-aware navigation. A link appears only when its page exists (`ready`) and the user holds
+// one of its roles, so the menu never leads to a broken page while features are being built.
+import type { ComponentType } from 'react';
+import {
+  IconBook,
+  IconCalendar,
+  IconChalkboard,
+  IconClipboard,
+  IconCompass,
+  IconHistory,
+  IconHome,
+  IconMail,
+  IconSettings,
+  IconUser,
+  IconUsers,
+  type IconProps,
+} from '../components/icons.tsx';
+import type { Role } from '../features/identity/api/types.ts';
+import {
+  IconCoins,
+  IconCreditCard,
+  IconReceipt,
+} from '../features/billing/components/billing-icons.tsx';
+
+export interface NavItem {
+  label: string;
+  to: string;
+  icon: ComponentType<IconProps>;
+  /** Absent: every signed-in user. */
+  roles?: readonly Role[];
+  /** False until the feature's page is built. */
+  ready: boolean;
+}
+
+export interface NavSection {
+  title: string | null;
+  items: readonly NavItem[];
+}
+
+export const NAV_SECTIONS: readonly NavSection[] = [
+  {
+    title: null,
+    items: [
+      { label: 'Home', to: '/', icon: IconHome, ready: true },
+      { label: 'Profile', to: '/profile', icon: IconUser, ready: true },
+    ],
+  },
+  {
+    title: 'Student',
+    items: [
+      { label: 'Catalog', to: '/catalog', icon: IconBook, roles: ['student'], ready: false },
+      {
+        label: 'My registrations',
+        to: '/registrations',
+        icon: IconClipboard,
+        roles: ['student'],
+        ready: false,
+      },
+      { label: 'Schedule', to: '/schedule', icon: IconCalendar, roles: ['student'], ready: false },
+      {
+        label: 'Account & payments',
+        to: '/billing',
+        icon: IconCreditCard,
+        roles: ['student'],
+        ready: true,
+      },
+    ],
+  },
+  {
+    title: 'Teaching',
+    items: [
+      {
+        label: 'My sections',
+        to: '/teaching',
+        icon: IconChalkboard,
+        roles: ['instructor'],
+        ready: false,
+      },
+    ],
+  },
+  {
+    title: 'Advising',
+    items: [
+      { label: 'Advisees', to: '/advisees', icon: IconCompass, roles: ['advisor'], ready: false },
+    ],
+  },
+  {
+    title: 'Administration',
+    items: [
+      { label: 'Users', to: '/admin/users', icon: IconUsers, roles: ['admin'], ready: true },
+      {
+        label: 'Terms & catalog',
+        to: '/admin/catalog',
+        icon: IconSettings,
+        roles: ['admin'],
+        ready: false,
+      },
+      {
+        label: 'Student accounts',
+        to: '/admin/billing',
+        icon: IconCoins,
+        roles: ['admin'],
+        ready: true,
+      },
+      {
+        label: 'Tuition setup',
+        to: '/admin/tuition',
+        icon: IconReceipt,
+        roles: ['admin'],
+        ready: true,
+      },
+      { label: 'Outbox', to: '/admin/outbox', icon: IconMail, roles: ['admin'], ready: true },
+      { label: 'Audit', to: '/admin/audit', icon: IconHistory, roles: ['admin'], ready: false },
+    ],
+  },
+];
+
+/** The sections and links this user may see, empty sections left out. */
+export function navigationFor(roles: readonly Role[]): NavSection[] {
+  return NAV_SECTIONS.map((section) => ({
+    title: section.title,
+    items: section.items.filter(
+      (item) =>
+        item.ready && (item.roles === undefined || item.roles.some((role) => roles.includes(role))),
+    ),
+  })).filter((section) => section.items.length > 0);
+}

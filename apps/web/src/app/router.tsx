@@ -1,0 +1,114 @@
+// The app's routes: signed-out pages in the AuthLayout, everything else behind the session guard.
+import { createBrowserRouter, type RouteObject } from 'react-router';
+import { ForgotPasswordPage } from '../features/identity/pages/ForgotPasswordPage.tsx';
+import { LoginPage } from '../features/identity/pages/LoginPage.tsx';
+import { ProfilePage } from '../features/identity/pages/ProfilePage.tsx';
+import { ResetPasswordPage } from '../features/identity/pages/ResetPasswordPage.tsx';
+import { SignUpPage } from '../features/identity/pages/SignUpPage.tsx';
+import { RedirectIfSignedIn, RequireRole, RequireSignedIn } from './guards.tsx';
+import { AppLayout } from './layout/AppLayout.tsx';
+import { AuthLayout } from './layout/AuthLayout.tsx';
+import { HomePage } from './pages/HomePage.tsx';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { RouteErrorPage } from './pages/RouteErrorPage.tsx';
+
+export const routes: RouteObject[] = [
+  {
+    errorElement: <RouteErrorPage />,
+    children: [
+      {
+        element: (
+          <RedirectIfSignedIn>
+            <AuthLayout />
+          </RedirectIfSignedIn>
+        ),
+        children: [
+          { path: 'login', element: <LoginPage /> },
+          { path: 'signup', element: <SignUpPage /> },
+          { path: 'forgot-password', element: <ForgotPasswordPage /> },
+        ],
+      },
+      {
+        // A reset link works whether or not someone is signed in on this browser.
+        element: <AuthLayout />,
+        children: [{ path: 'reset-password', element: <ResetPasswordPage /> }],
+      },
+      {
+        element: (
+          <RequireSignedIn>
+            <AppLayout />
+          </RequireSignedIn>
+        ),
+        children: [
+          { index: true, element: <HomePage /> },
+          { path: 'profile', element: <ProfilePage /> },
+          {
+            path: 'billing',
+            element: <RequireRole roles={['student']} />,
+            children: [
+              {
+                index: true,
+                lazy: async () => {
+                  const { StudentAccountPage } =
+                    await import('../features/billing/pages/StudentAccountPage.tsx');
+                  return { Component: StudentAccountPage };
+                },
+              },
+            ],
+          },
+          {
+            path: 'admin',
+            element: <RequireRole roles={['admin']} />,
+            children: [
+              {
+                path: 'billing',
+                lazy: async () => {
+                  const { AdminBillingPage } =
+                    await import('../features/billing/pages/AdminBillingPage.tsx');
+                  return { Component: AdminBillingPage };
+                },
+              },
+              {
+                path: 'billing/:studentId',
+                lazy: async () => {
+                  const { AdminStudentAccountPage } =
+                    await import('../features/billing/pages/AdminStudentAccountPage.tsx');
+                  return { Component: AdminStudentAccountPage };
+                },
+              },
+              {
+                path: 'tuition',
+                lazy: async () => {
+                  const { AdminTuitionPage } =
+                    await import('../features/billing/pages/AdminTuitionPage.tsx');
+                  return { Component: AdminTuitionPage };
+                },
+              },
+              {
+                path: 'users',
+                lazy: async () => {
+                  const { AdminUsersPage } =
+                    await import('../features/identity/pages/AdminUsersPage.tsx');
+                  return { Component: AdminUsersPage };
+                },
+              },
+              {
+                path: 'outbox',
+                lazy: async () => {
+                  const { AdminOutboxPage } =
+                    await import('../features/identity/pages/AdminOutboxPage.tsx');
+                  return { Component: AdminOutboxPage };
+                },
+              },
+            ],
+          },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+];
+
+export function createAppRouter() {
+  return createBrowserRouter(routes);
+}
