@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 // `npm test`: API and web unit tests. Browser tests (real Chromium) run with `npm run test:browser`.
@@ -16,6 +17,32 @@ export default defineConfig({
           // Each file gets its own database; two workers keep the two cores busy.
           pool: 'forks',
           maxWorkers: 2,
+        },
+      },
+      {
+        plugins: [react()],
+        test: {
+          name: 'web',
+          root: './apps/web',
+          include: ['src/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          setupFiles: ['./src/test/setup.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        // Real Chromium against the built app and a real API process; `npm run test:browser`.
+        test: {
+          name: 'browser',
+          root: './apps/web',
+          include: ['e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['./e2e/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
+          maxWorkers: 1,
+          fileParallelism: false,
         },
       },
       {
