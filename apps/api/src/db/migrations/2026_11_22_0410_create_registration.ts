@@ -96,11 +96,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index permits_student_idx on permits (student_id);
 
     -- Every attempt and every change, successful or not. No foreign keys: history outlives rows.
+    -- student_id is empty only for section-wide staff actions (a capacity change).
     create table registration_audit (
       id uuid primary key,
       at timestamptz not null default now(),
       actor_id uuid,
-      student_id uuid not null,
+      student_id uuid,
       section_id uuid,
       term_id uuid,
       registration_id uuid,

@@ -85,7 +85,7 @@ export interface RegistrationAuditTable {
   id: string;
   at: Timestamp;
   actor_id: string | null;
-  student_id: string;
+  student_id: string | null;
   section_id: string | null;
   term_id: string | null;
   registration_id: string | null;

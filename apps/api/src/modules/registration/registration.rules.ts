@@ -874,3 +874,25 @@ export function dropKind(
     message: `The withdraw deadline for ${term.name} passed ${formatInstant(term.withdrawDeadline, term.timeZone)}. Only the Registrar's office can withdraw you now.`,
   };
 }
+
+/**
+ * The blocker when the seat was gone by the time the section's row was locked: the facts said
+ * there was room, but concurrent registrations took it (or the section was cancelled).
+ */
+export function seatLostBlocker(
+  section: Pick<SectionFact, 'id' | 'code' | 'courseCode'>,
+  outcome: 'full' | 'cancelled',
+): Blocker {
+  if (outcome === 'cancelled') {
+    return cancelledRule(
+      {} as RuleContext,
+      { ...(section as SectionFact), status: 'cancelled' },
+      0,
+    )[0]!;
+  }
+  return {
+    code: 'section_full',
+    sectionId: section.id,
+    message: `${section.code} filled up, wait-list included, while your request was in progress. Choose another section, or ask the instructor for a permit.`,
+  };
+}
