@@ -91,13 +91,21 @@ export async function findTuition(db: Executor, termId: string): Promise<Tuition
   return db.selectFrom('term_tuition').selectAll().where('term_id', '=', termId).executeTakeFirst();
 }
 
-export async function listFees(db: Executor, termId: string): Promise<FeeRow[]> {
+/** The term's fees in their order, each with the code of the course or section it names. */
+export async function listFees(
+  db: Executor,
+  termId: string,
+): Promise<Array<FeeRow & { target: string | null }>> {
   return db
-    .selectFrom('term_fees')
-    .selectAll()
-    .where('term_id', '=', termId)
-    .orderBy('position')
-    .orderBy('id')
+    .selectFrom('term_fees as f')
+    .leftJoin('courses as fc', 'fc.id', 'f.course_id')
+    .leftJoin('sections as s', 's.id', 'f.section_id')
+    .leftJoin('courses as sc', 'sc.id', 's.course_id')
+    .selectAll('f')
+    .select(sql<string | null>`coalesce(fc.code, sc.code || ' ' || s.section_code)`.as('target'))
+    .where('f.term_id', '=', termId)
+    .orderBy('f.position')
+    .orderBy('f.id')
     .execute();
 }
 

@@ -84,6 +84,7 @@ export const Fee = Type.Object({
   scope: Type.Enum(FEE_SCOPES),
   courseId: Nullable(Id),
   sectionId: Nullable(Id),
+  target: Nullable(Type.String({ description: 'The course or section code the fee applies to' })),
   description: Type.String(),
   amount: Amount,
   refundable: Type.Boolean(),
@@ -167,6 +168,12 @@ export const TermAccount = Type.Object({
 
 export const Account = Type.Object({
   studentId: Id,
+  student: Type.Object({
+    id: Id,
+    name: Type.String(),
+    email: Type.String(),
+    studentNumber: Type.String(),
+  }),
   currency: Currency,
   balance: SignedAmount,
   pastDue: Amount,

@@ -376,6 +376,7 @@ export function createBillingService(deps: BillingDeps) {
         scope: f.scope,
         courseId: f.course_id,
         sectionId: f.section_id,
+        target: f.target,
         description: f.description,
         amount: Number(f.amount),
         refundable: f.refundable,
@@ -517,7 +518,7 @@ export function createBillingService(deps: BillingDeps) {
   // ---- account, ledger, statement
 
   async function account(studentId: string): Promise<Account> {
-    await requireStudent(db, studentId);
+    const student = await requireStudent(db, studentId);
     const now = clock.now();
     const [balances, terms] = await Promise.all([
       repo.balancesFor(db, studentId, now),
@@ -533,6 +534,7 @@ export function createBillingService(deps: BillingDeps) {
       .sort();
     return {
       studentId,
+      student,
       currency,
       balance: main?.balance ?? 0,
       pastDue: main?.pastDue ?? 0,
