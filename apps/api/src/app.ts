@@ -208,6 +208,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // Rejecting hands the error to the problem+json handler and stops the request's other hooks.
     pressureHandler: async (request, _reply, type, value) => {
       if (Date.now() < sheddingFrom) return;
+      // Seat-changing routes have their own admission control (http/admission.ts): a bounded,
+      // queued number at once, shed by queue length and wait, not by how busy the CPU is.
+      if (request.routeOptions.config.admission === true) return;
       request.log.warn({ type, value }, 'shedding load');
       throw new OverloadedError(
         OVERLOAD_RETRY_AFTER_SECONDS,
