@@ -31,6 +31,7 @@ import { createTokenSigner, type TokenSigner } from './modules/identity/identity
 import { identityRoutes } from './modules/identity/identity.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { billingRoutes } from './modules/billing/billing.routes.ts';
+import { interopRoutes } from './modules/interop/interop.routes.ts';
 import { createMailer, type Mailer } from './lib/mailer.ts';
 import { createLiveHub, type LiveHub } from './modules/registration/registration.live.ts';
 import { liveRoutes } from './modules/registration/registration.live.routes.ts';
@@ -276,6 +277,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(liveRoutes, { prefix: '/api/v1', deps });
   await app.register(calendarRoutes, { prefix: '/api/v1', deps });
   await app.register(billingRoutes, { prefix: '/api/v1', deps });
+  await app.register(interopRoutes, { prefix: '/api/v1', deps });
 
   if (serveWebApp) {
     await app.register(fastifyStatic, {
