@@ -225,7 +225,8 @@ describe('record-scoped operations', () => {
   it('never gives a record to a signed-in outsider, and gives it to an admin', async () => {
     const mismatches: string[] = [];
     for (const op of present()) {
-      const values = RECORD_SCOPED[key(op)] === 'student' ? { studentId: owner.id } : { sectionId };
+      const values: Record<string, string> =
+        RECORD_SCOPED[key(op)] === 'student' ? { studentId: owner.id } : { sectionId };
       for (const persona of ['student', 'instructor', 'advisor'] as const) {
         const res = await call(op, persona, values);
         const outcome = classify(res.status);
