@@ -5,6 +5,7 @@ import { LoginPage } from '../features/identity/pages/LoginPage.tsx';
 import { ProfilePage } from '../features/identity/pages/ProfilePage.tsx';
 import { ResetPasswordPage } from '../features/identity/pages/ResetPasswordPage.tsx';
 import { SignUpPage } from '../features/identity/pages/SignUpPage.tsx';
+import { PageLoader } from '../components/PageLoader.tsx';
 import { RedirectIfSignedIn, RequireRole, RequireSignedIn } from './guards.tsx';
 import { AppLayout } from './layout/AppLayout.tsx';
 import { AuthLayout } from './layout/AuthLayout.tsx';
@@ -15,6 +16,8 @@ import { RouteErrorPage } from './pages/RouteErrorPage.tsx';
 export const routes: RouteObject[] = [
   {
     errorElement: <RouteErrorPage />,
+    // Shown while a lazily loaded page (e.g. an admin page opened directly) arrives.
+    hydrateFallbackElement: <PageLoader />,
     children: [
       {
         element: (

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installFetch, json, problem } from '../test/fetch-double.ts';
 import { ApiError, apiRequest, buildUrl } from './api.ts';
 
@@ -129,6 +129,10 @@ describe('apiRequest requests', () => {
 });
 
 describe('apiRequest session refresh', () => {
+  beforeEach(() => {
+    document.cookie = 'csrf=session-csrf; path=/';
+  });
+
   it('refreshes once on 401 and retries the call', async () => {
     const { requests } = installFetch({
       'GET /api/v1/me': [
@@ -169,6 +173,29 @@ describe('apiRequest session refresh', () => {
     const error = await catchError(apiRequest('/api/v1/me'));
     expect(error.code).toBe('unauthenticated');
     expect(requests).toHaveLength(2);
+  });
+
+  it('does not try a refresh for a visitor who never had a session', async () => {
+    document.cookie = 'csrf=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
+    const { requests } = installFetch({
+      'GET /api/v1/me': () => problem(401, 'unauthenticated', 'Sign in to continue.'),
+    });
+    const error = await catchError(apiRequest('/api/v1/me'));
+    expect(error.status).toBe(401);
+    expect(requests).toHaveLength(1);
+  });
+
+  it('sends the CSRF token with the refresh, which uses the refresh cookie', async () => {
+    const { requests } = installFetch({
+      'GET /api/v1/me': [
+        () => problem(401, 'unauthenticated', 'Sign in.'),
+        () => json(200, { id: 'u1' }),
+      ],
+      'POST /api/v1/auth/refresh': () => json(200, {}),
+    });
+    await apiRequest('/api/v1/me');
+    expect(requests[1]?.headers['x-csrf-token']).toBe('session-csrf');
+    expect(requests[1]?.credentials).toBe('include');
   });
 
   it('does not refresh when the login itself is refused', async () => {

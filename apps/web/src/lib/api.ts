@@ -204,7 +204,8 @@ function refreshSession(): Promise<boolean> {
  */
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   let response = await send(path, options);
-  if (response.status === 401 && !NO_REFRESH_PATHS.has(path)) {
+  // Without the csrf cookie there was no session to refresh (it comes and goes with the session).
+  if (response.status === 401 && !NO_REFRESH_PATHS.has(path) && readCookie(CSRF_COOKIE)) {
     if (await refreshSession()) response = await send(path, options);
   }
   if (!response.ok) throw await toApiError(response);
