@@ -172,4 +172,15 @@ describe('loadConfig', () => {
     expect(config.jwtSecret).toBe(SECRET_A);
     expect(existsSync(path.join(cwd, 'data', 'secrets.json'))).toBe(false);
   });
+
+  it('is documented: the README configuration table names every variable read here', () => {
+    const source = readFileSync(path.join(import.meta.dirname, 'config.ts'), 'utf8');
+    const readme = readFileSync(path.resolve(import.meta.dirname, '../../../README.md'), 'utf8');
+    const variables = [
+      ...new Set([...source.matchAll(/env\.([A-Z][A-Z0-9_]+)/g)].map((m) => m[1]!)),
+    ];
+    expect(variables.length).toBeGreaterThan(10);
+    const documented = variables.filter((name) => readme.includes(`| \`${name}\``));
+    expect(documented).toEqual(variables);
+  });
 });
