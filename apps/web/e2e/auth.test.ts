@@ -167,9 +167,16 @@ describe('a student on a desktop', () => {
     await page.getByTestId('profile-student-number').waitFor();
     await screenshot(page, 'desktop-6-profile');
 
+    // Editing the profile is a cookie-authenticated mutation: it needs the CSRF header.
+    const fullName = `${student.name} Brewster`;
+    await page.getByRole('textbox', { name: /^Full name/ }).fill(fullName);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Your profile is saved.').waitFor();
+    await page.getByTestId('profile-name').filter({ hasText: fullName }).waitFor();
+
     // The cookie session survives a reload.
     await page.reload();
-    await page.getByTestId('profile-name').waitFor();
+    await expect(page.getByTestId('profile-name').textContent()).resolves.toBe(fullName);
 
     // A student sees no administration links, and an admin page answers 403.
     await expect(page.getByRole('link', { name: 'Users' }).count()).resolves.toBe(0);
