@@ -50,13 +50,20 @@ export const NAV_SECTIONS: readonly NavSection[] = [
     items: [
       { label: 'Catalog', to: '/catalog', icon: IconBook, roles: ['student'], ready: false },
       {
+        label: 'Registration cart',
+        to: '/registration/cart',
+        icon: IconClipboard,
+        roles: ['student'],
+        ready: true,
+      },
+      {
         label: 'My registrations',
         to: '/registrations',
         icon: IconClipboard,
         roles: ['student'],
-        ready: false,
+        ready: true,
       },
-      { label: 'Schedule', to: '/schedule', icon: IconCalendar, roles: ['student'], ready: false },
+      { label: 'Schedule', to: '/schedule', icon: IconCalendar, roles: ['student'], ready: true },
       {
         label: 'Account & payments',
         to: '/billing',

@@ -46,6 +46,35 @@ export const routes: RouteObject[] = [
           { index: true, element: <HomePage /> },
           { path: 'profile', element: <ProfilePage /> },
           {
+            // Registration (student): cart, my registrations, schedule.
+            element: <RequireRole roles={['student']} />,
+            children: [
+              {
+                path: 'registration/cart',
+                lazy: async () => {
+                  const { CartPage } = await import('../features/registration/pages/CartPage.tsx');
+                  return { Component: CartPage };
+                },
+              },
+              {
+                path: 'registrations',
+                lazy: async () => {
+                  const { MyRegistrationsPage } =
+                    await import('../features/registration/pages/MyRegistrationsPage.tsx');
+                  return { Component: MyRegistrationsPage };
+                },
+              },
+              {
+                path: 'schedule',
+                lazy: async () => {
+                  const { SchedulePage } =
+                    await import('../features/registration/pages/SchedulePage.tsx');
+                  return { Component: SchedulePage };
+                },
+              },
+            ],
+          },
+          {
             path: 'billing',
             element: <RequireRole roles={['student']} />,
             children: [
