@@ -2,6 +2,7 @@
 import { createBrowserRouter, type RouteObject } from 'react-router';
 import { ForgotPasswordPage } from '../features/identity/pages/ForgotPasswordPage.tsx';
 import { LoginPage } from '../features/identity/pages/LoginPage.tsx';
+import { LogoutPage } from '../features/identity/pages/LogoutPage.tsx';
 import { ProfilePage } from '../features/identity/pages/ProfilePage.tsx';
 import { ResetPasswordPage } from '../features/identity/pages/ResetPasswordPage.tsx';
 import { SignUpPage } from '../features/identity/pages/SignUpPage.tsx';
@@ -31,6 +32,7 @@ export const routes: RouteObject[] = [
           { path: 'forgot-password', element: <ForgotPasswordPage /> },
         ],
       },
+      { path: 'logout', element: <LogoutPage /> },
       {
         // A reset link works whether or not someone is signed in on this browser.
         element: <AuthLayout />,
