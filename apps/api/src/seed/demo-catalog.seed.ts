@@ -50,6 +50,13 @@ const SIZES: Record<
 };
 
 const SEED = 0xca7a_1062;
+const CATALOG_TABLES = [
+  'courses',
+  'sections',
+  'section_meetings',
+  'section_instructors',
+  'section_reserved_seats',
+];
 const TIME_ZONE = 'America/Chicago';
 const BATCH = 500;
 
@@ -1423,7 +1430,7 @@ export async function seedDemoCatalog(
     : undefined;
   bar?.start(courses.length + size.currentSections + size.nextSections, 0);
   try {
-    return await db.transaction().execute(async (tx) => {
+    const catalog = await db.transaction().execute(async (tx) => {
       await upsertPrograms(
         tx,
         DEMO_PROGRAMS.map((p) => ({ code: p.code, name: p.name, degree: p.degree })),
@@ -1480,17 +1487,12 @@ export async function seedDemoCatalog(
         }
         sectionCount += sections.length;
       }
-      for (const table of [
-        'courses',
-        'sections',
-        'section_meetings',
-        'section_instructors',
-        'section_reserved_seats',
-      ]) {
-        await sql`analyze ${sql.table(table)}`.execute(tx);
-      }
       return { currentTerm, nextTerm, pastTerms: past, courseCount: courses.length, sectionCount };
     });
+    // The meeting triggers rewrote every section row once: vacuum so searches scan no dead rows,
+    // and analyze so the planner knows the new tables (VACUUM cannot run inside the transaction).
+    for (const table of CATALOG_TABLES) await sql`vacuum analyze ${sql.table(table)}`.execute(db);
+    return catalog;
   } finally {
     bar?.stop();
   }

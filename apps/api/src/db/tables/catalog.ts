@@ -83,6 +83,8 @@ export interface SectionsTable {
   meeting_days: ColumnType<number, never, never>;
   first_start_time: ColumnType<string | null, never, never>;
   last_end_time: ColumnType<string | null, never, never>;
+  /** Copied from the course by a trigger, for ordered index scans; never written by code. */
+  course_code: ColumnType<string, never, never>;
   /** Generated: the folded section title (null when the course title applies). */
   title_key: ColumnType<string | null, never, never>;
   created_at: Generated<Date>;
@@ -120,6 +122,14 @@ export interface SectionReservedSeatsTable {
   until: NullableTimestamp;
 }
 
+/** Kept by triggers on the part tables: a section's parts as JSON, ready for search pages. */
+export interface SectionCardsTable {
+  section_id: string;
+  instructors: ColumnType<unknown, never, never>;
+  meetings: ColumnType<unknown, never, never>;
+  reserved_seats: ColumnType<unknown, never, never>;
+}
+
 export interface CatalogTables {
   subjects: SubjectsTable;
   programs: ProgramsTable;
@@ -129,4 +139,5 @@ export interface CatalogTables {
   section_instructors: SectionInstructorsTable;
   section_meetings: SectionMeetingsTable;
   section_reserved_seats: SectionReservedSeatsTable;
+  section_cards: SectionCardsTable;
 }

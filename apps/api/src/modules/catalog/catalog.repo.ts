@@ -720,22 +720,18 @@ function sectionRowColumns(termId: string, fields: SectionFields) {
   };
 }
 
-/** The select list that turns `sections s join courses c` into the API's section shape. */
+/** The select list that turns SECTION_SOURCES into the API's section shape. */
 const SECTION_PROJECTION = sql`
   s.id, s.crn, s.term_id, s.course_id, c.code as course_code, c.subject_code, s.section_code,
   s.kind, coalesce(s.title, c.title) as title,
   coalesce(s.credits, c.credits_min) as credits_min, coalesce(s.credits, c.credits_max) as credits_max,
   s.status, s.capacity, s.waitlist_capacity, s.waitlist_mode, s.linked_group, s.enrolled, s.waitlisted,
-  coalesce((select json_agg(json_build_object('name', i.name, 'userId', i.user_id) order by i.position)
-    from section_instructors i where i.section_id = s.id), '[]') as instructors,
-  coalesce((select json_agg(json_build_object('days', m.days,
-      'startTime', to_char(m.start_time, 'HH24:MI'), 'endTime', to_char(m.end_time, 'HH24:MI'),
-      'location', m.location, 'startDate', m.start_date::text, 'endDate', m.end_date::text)
-      order by m.id)
-    from section_meetings m where m.section_id = s.id), '[]') as meetings,
-  coalesce((select json_agg(json_build_object('kind', r.group_kind, 'value', r.group_value,
-      'label', r.label, 'seats', r.seats, 'until', r.until) order by r.id)
-    from section_reserved_seats r where r.section_id = s.id), '[]') as reserved_seats`;
+  coalesce(k.instructors, '[]') as instructors, coalesce(k.meetings, '[]') as meetings,
+  coalesce(k.reserved_seats, '[]') as reserved_seats`;
+
+/** A section with its course and its card (parts kept as JSON by triggers). */
+const SECTION_SOURCES = sql`
+  sections s join courses c on c.id = s.course_id left join section_cards k on k.section_id = s.id`;
 
 interface ProjectedSectionRow {
   id: string;
@@ -834,9 +830,7 @@ function toSection(row: ProjectedSectionRow): Section {
 
 export async function findSectionById(db: Executor, id: string): Promise<Section | undefined> {
   const result = await sql<ProjectedSectionRow>`
-    select ${SECTION_PROJECTION}
-    from sections s join courses c on c.id = s.course_id
-    where s.id = ${id}`.execute(db);
+    select ${SECTION_PROJECTION} from ${SECTION_SOURCES} where s.id = ${id}`.execute(db);
   const row = result.rows[0];
   return row && toSection(row);
 }
@@ -856,8 +850,7 @@ export async function findSectionsByCrns(
   const map = new Map<string, Section>();
   for (const batch of chunks([...new Set(crns)], 2000)) {
     const result = await sql<ProjectedSectionRow>`
-      select ${SECTION_PROJECTION}
-      from sections s join courses c on c.id = s.course_id
+      select ${SECTION_PROJECTION} from ${SECTION_SOURCES}
       where s.term_id = ${termId} and s.crn = any(${batch}::text[])`.execute(db);
     for (const row of result.rows) map.set(row.crn, toSection(row));
   }
@@ -1223,8 +1216,10 @@ interface SortSpec {
 
 const asText = (v: SortKeyValue) => sql`${String(v)}::text collate "C"`;
 const asInteger = (v: SortKeyValue) => sql`${Number(v)}::integer`;
+const asTime = (v: SortKeyValue) => sql`${String(v)}::time`;
 
-const CODE_KEYS = [sql`c.code collate "C"`, sql`s.section_code collate "C"`];
+// Expressions of the sections_term_*_order_idx indexes, so a page is read in index order.
+const CODE_KEYS = [sql`s.course_code collate "C"`, sql`s.section_code collate "C"`];
 
 export const SEARCH_SORT_SPECS: Record<SearchSort, SortSpec> = {
   code: { keys: CODE_KEYS, casts: [asText, asText] },
@@ -1241,10 +1236,17 @@ export const SEARCH_SORT_SPECS: Record<SearchSort, SortSpec> = {
     casts: [asInteger, asText, asText],
   },
   startTime: {
-    keys: [sql`coalesce(s.first_start_time, time '24:00')::text collate "C"`, ...CODE_KEYS],
-    casts: [asText, asText, asText],
+    keys: [sql`coalesce(s.first_start_time, time '24:00')`, ...CODE_KEYS],
+    casts: [asTime, asText, asText],
   },
 };
+
+/** Every non-empty subset of a bit mask (at most 127 for the seven days). */
+export function nonEmptySubsets(mask: number): number[] {
+  const subsets: number[] = [];
+  for (let subset = mask; subset > 0; subset = (subset - 1) & mask) subsets.push(subset);
+  return subsets;
+}
 
 export interface SectionSearchFilter {
   termId?: string | undefined;
@@ -1286,9 +1288,9 @@ export async function searchSections(
     conditions.push(sql`c.subject_code = any(${filter.subjects}::text[])`);
   }
   if (filter.daysMask !== undefined) {
-    conditions.push(
-      sql`s.meeting_days <> 0 and (s.meeting_days & ~${filter.daysMask}::integer) = 0`,
-    );
+    // Listed as the mask's subsets rather than a bitwise test: the planner then estimates the
+    // share of matching sections from column statistics and reads the ordered index when it pays.
+    conditions.push(sql`s.meeting_days = any(${nonEmptySubsets(filter.daysMask)}::integer[])`);
   }
   if (filter.startAfter !== undefined)
     conditions.push(sql`s.first_start_time >= ${filter.startAfter}::time`);
@@ -1306,7 +1308,7 @@ export async function searchSections(
     );
   } else if (filter.instructorTsQuery !== undefined) {
     conditions.push(
-      sql`s.id in (select i.section_id from section_instructors i where i.name_vector @@ to_tsquery('simple', ${filter.instructorTsQuery}))`,
+      sql`s.id = any(array(select i.section_id from section_instructors i where i.name_vector @@ to_tsquery('simple', ${filter.instructorTsQuery})))`,
     );
   }
   if (filter.kinds && filter.kinds.length > 0)
@@ -1317,19 +1319,27 @@ export async function searchSections(
       sql`(${sql.join([...spec.keys, sql`s.id`])}) > (${sql.join([...values, sql`${filter.after.id}::uuid`])})`,
     );
   }
+  // The course is joined only when a filter or the sort reads it, so a page in code or start-time
+  // order comes straight from one index of sections.
+  const needsCourse =
+    filter.tsQuery !== undefined ||
+    (filter.subjects !== undefined && filter.subjects.length > 0) ||
+    filter.credits !== undefined ||
+    filter.sort === 'title';
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const keyColumns = spec.keys.map((key, i) => sql`${key} as ${sql.ref(`k${i}`)}`);
   const keyRefs = spec.keys.map((_, i) => sql.ref(`page.k${i}`));
   const result = await sql<ProjectedSectionRow & Record<`k${number}`, SortKeyValue>>`
     with page as (
       select s.id, ${sql.join(keyColumns)}
-      from sections s join courses c on c.id = s.course_id
+      from sections s ${needsCourse ? sql`join courses c on c.id = s.course_id` : sql``}
       ${where}
       order by ${sql.join(spec.keys.map((_, i) => sql.ref(`k${i}`)))}, s.id
       limit ${filter.limit + 1}
     )
     select ${sql.join(keyRefs)}, ${SECTION_PROJECTION}
     from page join sections s on s.id = page.id join courses c on c.id = s.course_id
+      left join section_cards k on k.section_id = s.id
     order by ${sql.join(keyRefs)}, page.id`.execute(db);
   const rows = result.rows.slice(0, filter.limit);
   const items = rows.map(toSection);

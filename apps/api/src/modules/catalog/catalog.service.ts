@@ -856,8 +856,11 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     },
 
     async searchSections(termId: string, query: SectionSearchQuery): Promise<Page<Section>> {
-      await termOr404(db, termId);
-      return runSearch({ termId }, query);
+      if (!isId(termId)) throw new TermNotFoundError();
+      const page = await runSearch({ termId }, query);
+      // One round trip in the common case: an unknown term shows only as an empty page.
+      if (page.items.length === 0) await termOr404(db, termId);
+      return page;
     },
 
     async listCourseSections(
