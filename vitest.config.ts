@@ -17,6 +17,9 @@ export default defineConfig({
           // Each file gets its own database; two workers keep the two cores busy.
           pool: 'forks',
           maxWorkers: 2,
+          // Vitest runs projects with different maxWorkers in separate groups: this one after
+          // the web and bench-check tests.
+          sequence: { groupOrder: 1 },
         },
       },
       {

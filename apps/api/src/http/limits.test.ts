@@ -1,5 +1,6 @@
 // Rate limits and load shedding answer 429/503 as problem+json with Retry-After.
 import { describe, expect, it, vi } from 'vitest';
+import { signedInAs } from '../test/auth-helpers.ts';
 import { createTestApp } from '../test/test-app.ts';
 import type { ProblemBody } from './errors.ts';
 
@@ -32,6 +33,29 @@ describe('rate limit', () => {
       expect(other.statusCode).toBe(200);
       const health = await t.app.inject({ method: 'GET', url: '/healthz' });
       expect(health.statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('rate limit per account', () => {
+  it('gives each signed-in user their own budget, even from one address', async () => {
+    const t = await createTestApp({ rateLimit: { max: 3, timeWindowMs: 60_000 } });
+    try {
+      // Logging in spends the address's anonymous budget, not the users'.
+      const ada = await signedInAs(t, 'student');
+      const alan = await signedInAs(t, 'student');
+      const statuses = async (headers: Record<string, string>): Promise<number[]> => {
+        const seen: number[] = [];
+        for (let i = 0; i < 4; i += 1) {
+          const res = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers });
+          seen.push(res.statusCode);
+        }
+        return seen;
+      };
+      expect(await statuses(ada.headers)).toEqual([200, 200, 200, 429]);
+      expect(await statuses(alan.headers)).toEqual([200, 200, 200, 429]);
     } finally {
       await t.close();
     }
