@@ -261,4 +261,32 @@ describe('a student registering during the rush', () => {
     await screenshot(page, 'registration-schedule');
     await context.close();
   });
+
+  it('gives the registrar the roster, the student desk and the audit log', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP, baseURL: api.baseUrl });
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    const page = await watched(await context.newPage());
+    await page.goto('/login');
+    await page.getByLabel(/^Email or username/).fill(admin.email);
+    await page.getByRole('textbox', { name: /^Password/ }).fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+
+    await page.goto(`/teaching/sections/${catalog.networks.id}`);
+    await page.getByRole('cell', { name: /Ada Student/ }).waitFor();
+    await screenshot(page, 'registration-roster');
+
+    await page.goto(`/admin/registration?termId=${catalog.term.id}`);
+    await page.getByPlaceholder('Search by name or email').fill('Ada');
+    await page.getByRole('option', { name: new RegExp(ada.email) }).click();
+    await page.getByText('No active holds.').waitFor();
+    await page.getByRole('cell', { name: 'RSH 201 A1', exact: true }).first().waitFor();
+    await screenshot(page, 'registration-desk');
+
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    const log = page.getByTestId('audit-log');
+    await log.getByRole('cell', { name: 'promote' }).first().waitFor();
+    await screenshot(page, 'registration-audit');
+    await context.close();
+  });
 });

@@ -81,7 +81,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
         to: '/teaching',
         icon: IconChalkboard,
         roles: ['instructor'],
-        ready: false,
+        ready: true,
       },
     ],
   },
@@ -117,6 +117,14 @@ export const NAV_SECTIONS: readonly NavSection[] = [
         ready: true,
       },
       { label: 'Outbox', to: '/admin/outbox', icon: IconMail, roles: ['admin'], ready: true },
+      {
+        label: 'Registration desk',
+        to: '/admin/registration',
+        icon: IconClipboard,
+        roles: ['admin'],
+        ready: true,
+      },
+      // The audit log is a tab of the registration desk (/admin/registration?tab=audit).
       { label: 'Audit', to: '/admin/audit', icon: IconHistory, roles: ['admin'], ready: false },
     ],
   },

@@ -77,6 +77,29 @@ export const routes: RouteObject[] = [
             ],
           },
           {
+            // Registration (teaching): an instructor's sections, rosters, wait-lists, permits.
+            path: 'teaching',
+            element: <RequireRole roles={['instructor', 'admin']} />,
+            children: [
+              {
+                index: true,
+                lazy: async () => {
+                  const { TeachingPage } =
+                    await import('../features/registration/pages/TeachingPage.tsx');
+                  return { Component: TeachingPage };
+                },
+              },
+              {
+                path: 'sections/:sectionId',
+                lazy: async () => {
+                  const { SectionRosterPage } =
+                    await import('../features/registration/pages/SectionRosterPage.tsx');
+                  return { Component: SectionRosterPage };
+                },
+              },
+            ],
+          },
+          {
             path: 'billing',
             element: <RequireRole roles={['student']} />,
             children: [
@@ -116,6 +139,14 @@ export const routes: RouteObject[] = [
                   const { AdminTuitionPage } =
                     await import('../features/billing/pages/AdminTuitionPage.tsx');
                   return { Component: AdminTuitionPage };
+                },
+              },
+              {
+                path: 'registration',
+                lazy: async () => {
+                  const { AdminRegistrationPage } =
+                    await import('../features/registration/pages/AdminRegistrationPage.tsx');
+                  return { Component: AdminRegistrationPage };
                 },
               },
               {
