@@ -47,6 +47,8 @@ export interface ImportedCourse {
   subjectCode: string;
   number: string;
   title: string;
+  /** false: the title is a stand-in (QuACS without catalog.json); a stored title is kept. */
+  titleAuthoritative: boolean;
   /** Undefined: the file says nothing, keep what is stored. */
   description: string | undefined;
   creditsMin: number;
@@ -84,12 +86,16 @@ export interface ImportedSection {
   courseCode: string;
   sectionCode: string;
   kind: SectionKind;
+  /** Null when the section goes by its course's title. */
   title: string | null;
+  /** false: the file has no section titles of its own; a stored title is kept. */
+  titleAuthoritative: boolean;
   credits: number | null;
   capacity: number;
   /** 'file': the source states it (kept in step on re-import); otherwise set only on creation. */
   capacitySource: CapacitySource;
-  linkedGroup: string | null;
+  /** Undefined: the file does not link sections, keep what is stored. */
+  linkedGroup: string | null | undefined;
   instructors: string[];
   meetings: ImportedMeeting[];
   /** Undefined: the source has no reserved-seat data, keep what is stored. */
@@ -627,6 +633,10 @@ function parseUiucFiles(files: readonly SourceFile[], options: ParseOptions): Ca
       );
     }
   }
+  for (const csv of csvs) {
+    if (csv.rows.length === 0)
+      throw new CatalogFileError(csv.file.name, 'has a header row but no data rows');
+  }
   if (catalogFiles.length === 0) {
     throw new CatalogFileError(
       classSizeFiles[0]?.file.name ?? '(no file)',
@@ -697,6 +707,7 @@ function parseUiucCatalog(
         subjectCode: subject,
         number,
         title,
+        titleAuthoritative: true,
         description: cleanText(row.Description ?? ''),
         creditsMin: credits.min,
         creditsMax: credits.max,
@@ -736,11 +747,12 @@ function parseUiucCatalog(
         sectionCode: sectionCode.length > 0 ? sectionCode : crn,
         kind: uiucSectionKind(row['Type Code'] ?? '', row.Type ?? ''),
         title: sectionTitle !== null && sectionTitle !== course.title ? sectionTitle : null,
+        titleAuthoritative: true,
         credits:
           sectionCredits && sectionCredits.min === sectionCredits.max ? sectionCredits.min : null,
         capacity: classSize ?? options.defaultCapacity,
         capacitySource: classSize === undefined ? 'default' : 'class-size',
-        linkedGroup: null,
+        linkedGroup: undefined,
         instructors: [],
         meetings: [],
         reservedSeats: undefined,
@@ -984,10 +996,11 @@ function parseGatechFile(file: SourceFile, options: ParseOptions): CatalogBatch 
         sectionCode: cleanText(sectionKey).toUpperCase() || crn,
         kind: gatechSectionKind(scheduleType, campus),
         title: null,
+        titleAuthoritative: false,
         credits,
         capacity: options.defaultCapacity,
         capacitySource: 'default',
-        linkedGroup: null,
+        linkedGroup: undefined,
         instructors: [
           ...instructors.filter((i) => i.primary).map((i) => i.name),
           ...instructors.filter((i) => !i.primary).map((i) => i.name),
@@ -1010,6 +1023,7 @@ function parseGatechFile(file: SourceFile, options: ParseOptions): CatalogBatch 
       subjectCode: subject,
       number: match[2]!,
       title,
+      titleAuthoritative: true,
       description: description === undefined || description.length === 0 ? undefined : description,
       creditsMin: credits.length > 0 ? Math.min(...credits) : 0,
       creditsMax: credits.length > 0 ? Math.max(...credits) : 0,
@@ -1324,6 +1338,8 @@ function parseQuacsCourses(
           sectionCode,
           kind: /L$/.test(number) ? 'lab' : 'lecture',
           title: title || null,
+          // Without catalog.json the course title is a stand-in, and so is this comparison.
+          titleAuthoritative: descriptions.size > 0,
           credits: credMin === credMax ? credMin : null,
           capacity: cap,
           capacitySource: 'file',
@@ -1345,6 +1361,7 @@ function parseQuacsCourses(
             subjectCode: subject,
             number,
             title: courseTitle,
+            titleAuthoritative: descriptions.size > 0,
             description:
               catalog?.description !== undefined ? cleanText(catalog.description) : undefined,
             creditsMin: credMin,

@@ -354,15 +354,59 @@ describe.skipIf(!HAS_SHARED_DATA)('quacs: Occidental spring 2024 with its compan
       expect(section.cap).toBe(25);
       section.cap = 30;
       section.act += 1;
-      const changed = await importCatalog(database.db, { format: 'quacs', termCode: '202401' }, [
-        { name: '202401-courses.json', content: JSON.stringify(departments) },
-        ...files().slice(1),
-      ]);
+      // Registration's hook sees the grown section inside the import's transaction.
+      const grown: Array<{ crn: string; capacity: number; previous: number; inTx: boolean }> = [];
+      const changed = await importCatalog(
+        database.db,
+        { format: 'quacs', termCode: '202401' },
+        [
+          { name: '202401-courses.json', content: JSON.stringify(departments) },
+          ...files().slice(1),
+        ],
+        undefined,
+        {
+          async afterCapacityChanged(tx, row, previous) {
+            grown.push({ crn: row.crn, capacity: row.capacity, previous, inTx: tx.isTransaction });
+          },
+        },
+      );
       expect(changed.files[0]!.sections).toEqual({ created: 0, updated: 1, unchanged: 818 });
+      expect(grown).toEqual([{ crn: '2001', capacity: 30, previous: 25, inTx: true }]);
       const after = await catalogFacts(database.db);
       expect(after.capacity).toBe(before.capacity + 5);
       expect(after.importedEnrolment).toBe(before.importedEnrolment + 1);
       expect(after.enrolled).toBe(0);
+    },
+    SLOW,
+  );
+});
+
+describe.skipIf(!HAS_SHARED_DATA)('quacs: a courses.json alone after a full import', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.destroy();
+  });
+
+  it(
+    'keeps the prerequisites, corequisites, restrictions and reserved seats it does not carry',
+    async () => {
+      await importCatalog(database.db, { format: 'quacs', termCode: '202401' }, [
+        dataFile('oxy/202401-courses.json'),
+        dataFile('oxy/202401-prerequisites.json'),
+        dataFile('oxy/202401-catalog.json'),
+      ]);
+      const before = await catalogFacts(database.db);
+      const report = await importCatalog(database.db, { format: 'quacs', termCode: '202401' }, [
+        dataFile('oxy/202401-courses.json'),
+      ]);
+      expect(report.changed).toBe(false);
+      expect(report.files[0]!.sections).toEqual({ created: 0, updated: 0, unchanged: 819 });
+      expect(report.files[0]!.notes.join(' ')).toContain('No prerequisites.json given');
+      expect(await catalogFacts(database.db)).toEqual(before);
+      expect(before).toMatchObject({ reservedRules: 197, coursesWithPrerequisites: 195 });
     },
     SLOW,
   );

@@ -89,6 +89,7 @@ export async function findSubjectNames(
 export interface StoredCourse {
   id: string;
   code: string;
+  title: string;
   description: string;
   prerequisites: string | null;
   corequisites: string | null;
@@ -103,7 +104,15 @@ export async function findStoredCourses(
   for (const batch of chunks([...new Set(codes)])) {
     const rows = await db
       .selectFrom('courses')
-      .select(['id', 'code', 'description', 'prerequisites', 'corequisites', 'restrictions'])
+      .select([
+        'id',
+        'code',
+        'title',
+        'description',
+        'prerequisites',
+        'corequisites',
+        'restrictions',
+      ])
       .where('code', 'in', batch)
       .execute();
     for (const row of rows) {
@@ -127,6 +136,7 @@ export interface StoredSection {
   crn: string;
   title: string | null;
   capacity: number;
+  waitlisted: number;
   waitlistCapacity: number;
   waitlistMode: 'auto' | 'claim';
   linkedGroup: string | null;
@@ -146,6 +156,7 @@ export async function findStoredSections(
       'crn',
       'title',
       'capacity',
+      'waitlisted',
       'waitlist_capacity as waitlistCapacity',
       'waitlist_mode as waitlistMode',
       'linked_group as linkedGroup',

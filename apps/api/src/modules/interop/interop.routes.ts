@@ -20,6 +20,7 @@ import {
   type ImportOptions,
 } from './interop.service.ts';
 import { ImportOptionsError } from './interop.errors.ts';
+import type { SectionLifecycleHooks } from '../catalog/catalog.service.ts';
 
 /** The real catalogs here are under 4 MB; a whole university's fits well within this. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -111,7 +112,16 @@ function optionsFrom(fields: Record<string, string>): ImportOptions {
   };
 }
 
-export const interopRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (instance, { deps }) => {
+export interface InteropRoutesOptions {
+  deps: AppDeps;
+  /** Registration's hooks, so a re-import that raises capacity promotes from wait-lists. */
+  sectionHooks?: SectionLifecycleHooks | undefined;
+}
+
+export const interopRoutes: FastifyPluginAsync<InteropRoutesOptions> = async (
+  instance,
+  { deps, sectionHooks },
+) => {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   await app.register(multipart, {
     limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: 20, fieldSize: 1000, parts: 40 },
@@ -121,6 +131,7 @@ export const interopRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (insta
     jobs: deps.jobs,
     concurrentWrites: deps.database.maxConnections > 1,
     log: app.log,
+    sectionHooks,
   });
   deps.jobs.define<{ importId: string }>(CATALOG_IMPORT_JOB, async ({ importId }) => {
     await runner.run(importId);

@@ -8,6 +8,7 @@ import { AppError } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import {
   insertTerm,
+  lockSection,
   upsertCoursesByCode,
   upsertSectionsByCrn,
   upsertSubjects,
@@ -21,6 +22,7 @@ import {
   fromQuacsPrereqs,
 } from '../catalog/catalog.requisites-convert.ts';
 import { printRequisite, type RequisiteExpr } from '../catalog/catalog.requisites.ts';
+import type { SectionLifecycleHooks } from '../catalog/catalog.service.ts';
 import {
   DEFAULT_SECTION_CAPACITY,
   DEFAULT_TIME_ZONES,
@@ -60,6 +62,7 @@ import {
   type ExportCourseRow,
   type ExportSectionRow,
   type ImportRecord,
+  type StoredCourse,
   type StoredSection,
   type StoredTerm,
 } from './interop.repo.ts';
@@ -222,6 +225,7 @@ export async function applyCatalogImport(
   db: Kysely<DB>,
   prepared: PreparedImport,
   onProgress: ProgressListener = () => undefined,
+  hooks?: SectionLifecycleHooks,
 ): Promise<ImportReport> {
   const { options, batches } = prepared;
   const total = importUnits(prepared);
@@ -232,7 +236,7 @@ export async function applyCatalogImport(
       summaries.push(
         await db
           .transaction()
-          .execute((trx) => applyBatch(trx, batch, options, progress, onProgress)),
+          .execute((trx) => applyBatch(trx, batch, options, progress, onProgress, hooks)),
       );
     } catch (error) {
       throw new CatalogImportFailedError(batch.file, error, {
@@ -258,9 +262,10 @@ export async function importCatalog(
   options: ImportOptions,
   files: readonly SourceFile[],
   onProgress: ProgressListener = () => undefined,
+  hooks?: SectionLifecycleHooks,
 ): Promise<ImportReport> {
   onProgress({ phase: 'reading', file: files[0]?.name ?? '', done: 0, total: 0 });
-  return applyCatalogImport(db, prepareCatalogImport(options, files), onProgress);
+  return applyCatalogImport(db, prepareCatalogImport(options, files), onProgress, hooks);
 }
 
 function emptyCounts(): ImportCounts {
@@ -365,21 +370,14 @@ function convertCorequisites(
 
 function courseRecord(
   course: ImportedCourse,
-  stored:
-    | {
-        description: string;
-        prerequisites: string | null;
-        corequisites: string | null;
-        restrictions: CourseRecord['restrictions'];
-      }
-    | undefined,
+  stored: StoredCourse | undefined,
   prerequisites: string | null | undefined,
   corequisites: string | null | undefined,
 ): CourseRecord {
   return {
     subject: course.subjectCode,
     number: course.number,
-    title: course.title,
+    title: course.titleAuthoritative || !stored ? course.title : stored.title,
     description: course.description ?? stored?.description ?? '',
     creditsMin: course.creditsMin,
     creditsMax: course.creditsMax,
@@ -411,7 +409,7 @@ function sectionRecord(
     crn: section.crn,
     sectionCode: section.sectionCode,
     kind: section.kind,
-    title: section.title,
+    title: section.titleAuthoritative || !stored ? section.title : stored.title,
     credits: section.credits,
     capacity: stored && section.capacitySource !== 'file' ? stored.capacity : section.capacity,
     waitlistCapacity: stored?.waitlistCapacity ?? 0,
@@ -442,6 +440,7 @@ async function applyBatch(
   options: CheckedOptions,
   progress: { done: number; total: number },
   onProgress: ProgressListener,
+  hooks: SectionLifecycleHooks | undefined,
 ): Promise<FileSummary> {
   const report = (phase: ImportPhase) =>
     onProgress({ phase, file: batch.file, done: progress.done, total: progress.total });
@@ -538,6 +537,7 @@ async function applyBatch(
   let sectionsNotInFile = 0;
   let enrolmentSections = 0;
   let enrolmentStudents = 0;
+  let waitlistsGrown = 0;
   if (term) {
     const stored = await findStoredSections(trx, term.id);
     const inFile = new Set(batch.sections.map((s) => s.crn));
@@ -574,9 +574,32 @@ async function applyBatch(
         tally(sections, outcome);
       });
       await upsertImportedEnrolments(trx, enrolments);
+      // A file that raises a capacity frees seats: registration promotes from the wait-list in
+      // this same transaction, as when an admin edits the section (sections in id order).
+      const grown = results
+        .map((result, j) => ({ id: result.id, previous: stored.get(chunk[j]!.crn) }))
+        .filter(
+          (x, j): x is { id: string; previous: StoredSection } =>
+            x.previous !== undefined &&
+            chunk[j]!.capacitySource === 'file' &&
+            chunk[j]!.capacity > x.previous.capacity,
+        )
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      for (const { id, previous } of grown) {
+        if (previous.waitlisted > 0) waitlistsGrown += 1;
+        if (!hooks?.afterCapacityChanged) continue;
+        await hooks.afterCapacityChanged(trx, await lockSection(trx, id), previous.capacity);
+      }
       progress.done += slice.length;
       report('sections');
     }
+  }
+  if (waitlistsGrown > 0) {
+    notes.push(
+      hooks?.afterCapacityChanged
+        ? `Capacity grew on ${waitlistsGrown} section(s) with a wait-list: their wait-lists were promoted.`
+        : `Capacity grew on ${waitlistsGrown} section(s) with a wait-list; nobody was promoted by this import: raise the capacity in the admin (or import through the admin upload) to promote.`,
+    );
   }
   if (sectionsNotInFile > 0) {
     notes.push(
@@ -796,6 +819,8 @@ export interface ImportRunnerDeps {
    */
   concurrentWrites: boolean;
   log?: { error(object: unknown, message: string): void };
+  /** Registration's reaction to capacity changes (wait-list promotion), as for admin edits. */
+  sectionHooks?: SectionLifecycleHooks | undefined;
 }
 
 export interface ImportRunner {
@@ -923,6 +948,7 @@ export function createImportRunner(deps: ImportRunnerDeps): ImportRunner {
           },
           files.map((f) => ({ name: f.name, content: f.content! })),
           onProgress,
+          deps.sectionHooks,
         );
         await writing;
         const total = live.get(importId)?.total ?? 0;
