@@ -219,7 +219,11 @@ describe('a student on a phone', () => {
     });
     await screenshot(page, 'phone-4-profile');
 
-    await signOut(page);
+    // /logout (for links and bookmarks) ends the session like the menu does.
+    await page.goto('/logout');
+    await page.waitForURL((url) => url.pathname === '/login');
+    await page.goto('/profile');
+    await page.waitForURL((url) => url.pathname === '/login');
     await context.close();
   });
 });
