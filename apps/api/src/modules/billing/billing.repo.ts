@@ -1,6 +1,6 @@
 // The only place billing touches Kysely. Every function takes the executor first, so callers
 // decide which transaction it runs in.
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type {
   LedgerEntriesTable,
@@ -182,82 +182,147 @@ export interface BillingFacts {
   paymentHoldMinutes: number;
 }
 
-interface BillingFactsRow {
-  term_id: string;
-  time_zone: string;
+interface BillingFactsJson {
+  termId: string;
+  timeZone: string;
   currency: string;
-  per_credit_amount: number;
+  perCreditAmount: number | string;
   bands: TuitionRules['bands'];
-  refund_schedule: TuitionRules['refundSchedule'];
-  due_on: string | null;
-  pay_to_enrol: boolean;
-  payment_hold_minutes: number;
+  refundSchedule: TuitionRules['refundSchedule'];
+  dueDate: string | null;
+  payToEnrol: boolean;
+  paymentHoldMinutes: number;
   fees: Array<{
     id: string;
     scope: FeeRule['scope'];
-    course_id: string | null;
-    section_id: string | null;
+    courseId: string | null;
+    sectionId: string | null;
     description: string;
-    amount: number;
+    amount: number | string;
     refundable: boolean;
   }>;
 }
 
 /**
- * Everything the pricing of a registration change needs, in one round trip: the term's tuition
- * setup and the fees that can apply to the given courses and sections. Undefined when the term
- * has no tuition setup (nothing is charged then).
+ * A jsonb expression with everything the pricing of a registration change needs: the term's
+ * tuition setup and the fees that can apply to the given sections or their courses (null when
+ * the term has no setup). Made to be embedded in another statement (the registration's facts
+ * query) so billing adds no round trip there; loadBillingFacts runs it alone.
  */
-export async function loadBillingFacts(
-  db: Executor,
-  input: { termId: string; courseIds: readonly string[]; sectionIds: readonly string[] },
-): Promise<BillingFacts | undefined> {
-  const courseIds = [...new Set(input.courseIds)];
-  const sectionIds = [...new Set(input.sectionIds)];
-  const result = await sql<BillingFactsRow>`
-    select t.term_id, terms.time_zone, t.currency, t.per_credit_amount, t.bands,
-      t.refund_schedule, to_char(t.due_on, 'YYYY-MM-DD') as due_on, t.pay_to_enrol,
-      t.payment_hold_minutes,
-      coalesce((
-        select jsonb_agg(jsonb_build_object(
-          'id', f.id, 'scope', f.scope, 'course_id', f.course_id, 'section_id', f.section_id,
-          'description', f.description, 'amount', f.amount, 'refundable', f.refundable
-        ) order by f.position, f.id)
+export function billingFactsJsonSql(
+  termId: RawBuilder<unknown>,
+  sectionIds: RawBuilder<unknown>,
+): RawBuilder<BillingFactsJson | null> {
+  return sql<BillingFactsJson | null>`(select jsonb_build_object(
+      'termId', bt.term_id, 'timeZone', btm.time_zone, 'currency', bt.currency,
+      'perCreditAmount', bt.per_credit_amount, 'bands', bt.bands,
+      'refundSchedule', bt.refund_schedule, 'dueDate', to_char(bt.due_on, 'YYYY-MM-DD'),
+      'payToEnrol', bt.pay_to_enrol, 'paymentHoldMinutes', bt.payment_hold_minutes,
+      'fees', coalesce((select jsonb_agg(jsonb_build_object('id', f.id, 'scope', f.scope,
+          'courseId', f.course_id, 'sectionId', f.section_id, 'description', f.description,
+          'amount', f.amount, 'refundable', f.refundable) order by f.position, f.id)
         from term_fees f
-        where f.term_id = t.term_id and (
-          f.scope = 'term'
-          or f.course_id = any(${courseIds}::uuid[])
-          or f.section_id = any(${sectionIds}::uuid[])
-        )
-      ), '[]'::jsonb) as fees
-    from term_tuition t
-    join terms on terms.id = t.term_id
-    where t.term_id = ${input.termId}
-  `.execute(db);
-  const row = result.rows[0];
-  if (!row) return undefined;
+        where f.term_id = bt.term_id and (f.scope = 'term'
+          or f.section_id = any(${sectionIds})
+          or f.course_id in (select bs.course_id from sections bs where bs.id = any(${sectionIds})))
+      ), '[]'::jsonb))
+    from term_tuition bt join terms btm on btm.id = bt.term_id
+    where bt.term_id = ${termId})`;
+}
+
+/** The facts from billingFactsJsonSql, typed; undefined when the term has no tuition setup. */
+export function parseBillingFacts(json: unknown): BillingFacts | undefined {
+  if (json === null || json === undefined) return undefined;
+  const facts = (typeof json === 'string' ? JSON.parse(json) : json) as BillingFactsJson;
   return {
-    termId: row.term_id,
-    timeZone: row.time_zone,
-    dueDate: row.due_on,
-    payToEnrol: row.pay_to_enrol,
-    paymentHoldMinutes: row.payment_hold_minutes,
+    termId: facts.termId,
+    timeZone: facts.timeZone,
+    dueDate: facts.dueDate,
+    payToEnrol: facts.payToEnrol,
+    paymentHoldMinutes: Number(facts.paymentHoldMinutes),
     rules: {
-      currency: row.currency.trim(),
-      perCreditAmount: Number(row.per_credit_amount),
-      bands: row.bands,
-      refundSchedule: row.refund_schedule,
-      fees: row.fees.map((f) => ({
+      currency: facts.currency.trim(),
+      perCreditAmount: Number(facts.perCreditAmount),
+      bands: facts.bands,
+      refundSchedule: facts.refundSchedule,
+      fees: facts.fees.map((f) => ({
         id: f.id,
         scope: f.scope,
-        courseId: f.course_id,
-        sectionId: f.section_id,
+        courseId: f.courseId,
+        sectionId: f.sectionId,
         description: f.description,
         amount: Number(f.amount),
         refundable: f.refundable,
       })),
     },
   };
+}
+
+/**
+ * The pricing facts in one round trip, for callers that cannot embed billingFactsJsonSql.
+ * Undefined when the term has no tuition setup (nothing is charged then).
+ */
+export async function loadBillingFacts(
+  db: Executor,
+  input: { termId: string; sectionIds: readonly string[] },
+): Promise<BillingFacts | undefined> {
+  const sectionIds = [...new Set(input.sectionIds)];
+  const result = await sql<{ facts: unknown }>`select ${billingFactsJsonSql(
+    sql`${input.termId}::uuid`,
+    sql`${sectionIds}::uuid[]`,
+  )} as facts`.execute(db);
+  return parseBillingFacts(result.rows[0]?.facts);
+}
+
+// ---- financial holds (the holds table is the registration module's; billing places and lifts
+// only its own: type financial, placed by nobody)
+
+export async function hasSystemFinancialHold(db: Executor, studentId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('holds')
+    .select('id')
+    .where('student_id', '=', studentId)
+    .where('type', '=', 'financial')
+    .where('placed_by', 'is', null)
+    .where('lifted_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function placeSystemFinancialHold(
+  db: Executor,
+  hold: { id: string; studentId: string; reason: string; at: Date },
+): Promise<void> {
+  await db
+    .insertInto('holds')
+    .values({
+      id: hold.id,
+      student_id: hold.studentId,
+      type: 'financial',
+      reason: hold.reason,
+      blocks_registration: true,
+      placed_by: null,
+      placed_at: hold.at,
+    })
+    .execute();
+}
+
+/** Lifts billing's own financial holds; returns how many were lifted. */
+export async function liftSystemFinancialHolds(
+  db: Executor,
+  studentId: string,
+  at: Date,
+  note: string,
+): Promise<number> {
+  const result = await db
+    .updateTable('holds')
+    .set({ lifted_at: at, lift_note: note })
+    .where('student_id', '=', studentId)
+    .where('type', '=', 'financial')
+    .where('placed_by', 'is', null)
+    .where('lifted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 // ---- ledger

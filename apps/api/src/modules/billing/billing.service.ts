@@ -49,6 +49,7 @@ import {
   type StripeProvider,
 } from './billing.providers.ts';
 import * as repo from './billing.repo.ts';
+import { confirmPendingPayments } from '../registration/registration.repo.ts';
 import type {
   BillingFacts,
   Executor,
@@ -288,10 +289,24 @@ export function createBillingService(deps: BillingDeps) {
     const after = (await repo.balancesFor(tx, payment.student_id, at)).find(
       (b) => b.currency === currency,
     );
+    // Pay-to-enrol: a payment that clears the balance confirms every seat held until paid.
+    const confirmed =
+      (after?.balance ?? 0) <= 0
+        ? await confirmPendingPayments(tx, { studentId: payment.student_id, now: at })
+        : [];
+    // A past-due balance paid off lifts the financial hold billing placed for it.
+    if ((after?.pastDue ?? 0) === 0) {
+      await repo.liftSystemFinancialHolds(tx, payment.student_id, at, 'Past-due balance paid.');
+    }
     await sendReceipt(tx, student, `Payment receipt: ${formatMoney(amount, currency)}`, [
       `We received your payment of ${formatMoney(amount, currency)} by ${how} on ${at.toISOString().slice(0, 10)}.`,
       `Receipt number: ${payment.id}`,
       `Your balance is now ${formatMoney(after?.balance ?? 0, currency)}.`,
+      ...(confirmed.length > 0
+        ? [
+            `${confirmed.length} seat${confirmed.length === 1 ? '' : 's'} held for you until payment ${confirmed.length === 1 ? 'is' : 'are'} now confirmed.`,
+          ]
+        : []),
     ]);
     return true;
   }
@@ -1188,6 +1203,15 @@ export function createBillingService(deps: BillingDeps) {
           at: now,
         });
         if (!first) return false;
+        // The term asks for a financial hold when overdue; payment lifts it (completePayment).
+        if (!(await repo.hasSystemFinancialHold(tx, candidate.studentId))) {
+          await repo.placeSystemFinancialHold(tx, {
+            id: newId(),
+            studentId: candidate.studentId,
+            reason: `Past-due balance of ${formatMoney(candidate.pastDue, candidate.currency)} (due ${candidate.lastMissedDueDate}). Paying it lifts this hold; the bursar's office can help.`,
+            at: now,
+          });
+        }
         await mailer.enqueue(tx, {
           to: candidate.email,
           subject: `Your account is past due: ${formatMoney(candidate.pastDue, candidate.currency)}`,
@@ -1195,7 +1219,7 @@ export function createBillingService(deps: BillingDeps) {
             `Hello ${candidate.name},`,
             '',
             `${formatMoney(candidate.pastDue, candidate.currency)} on your account is past due (due ${candidate.lastMissedDueDate}).`,
-            'A financial hold may stop registration changes until it is paid.',
+            'A financial hold now blocks registration changes until it is paid.',
             `Pay online: ${config.publicUrl}${ACCOUNT_PAGE_PATH}`,
           ].join('\n'),
         });
@@ -1424,11 +1448,7 @@ function posted(facts: BillingFacts | undefined, entries: NewLedgerEntry[]): Pos
 }
 
 function factsInput(termId: string, sections: ChargedSection[], load: readonly LoadItem[]) {
-  return {
-    termId,
-    courseIds: [...sections.map((s) => s.courseId), ...load.map((i) => i.courseId)],
-    sectionIds: [...sections.map((s) => s.id), ...load.map((i) => i.sectionId)],
-  };
+  return { termId, sectionIds: [...sections.map((s) => s.id), ...load.map((i) => i.sectionId)] };
 }
 
 /**
@@ -1480,6 +1500,12 @@ export async function postChargesForSwap(
   return posted(facts, entries);
 }
 
-export { loadBillingFacts, insertLedgerEntries, insertLedgerEntriesQuery } from './billing.repo.ts';
+export {
+  billingFactsJsonSql,
+  insertLedgerEntries,
+  insertLedgerEntriesQuery,
+  loadBillingFacts,
+  parseBillingFacts,
+} from './billing.repo.ts';
 export type { BillingFacts, NewLedgerEntry } from './billing.repo.ts';
 export type { LoadItem } from './billing.ledger.ts';

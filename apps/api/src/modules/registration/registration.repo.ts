@@ -17,6 +17,12 @@ import type {
 } from './registration.rules.ts';
 import { newId } from '../../lib/ids.ts';
 import { RetryTransactionError } from './registration.errors.ts';
+import {
+  billingFactsJsonSql,
+  parseBillingFacts,
+  type BillingFacts,
+} from '../billing/billing.repo.ts';
+import type { LoadItem } from '../billing/billing.ledger.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -102,6 +108,8 @@ export interface GatheredFacts {
   current: RegistrationRecord[];
   /** The registration the request names (drop, accept, swap), whatever its status. */
   anchor: RegistrationRecord | null;
+  /** Billing: the term's tuition facts (undefined when the term charges nothing). */
+  billing: BillingFacts | undefined;
   idempotency: StoredResponse | null;
 }
 
@@ -308,6 +316,7 @@ interface FactsRow {
   current: Json[];
   targets: Json[];
   anchor: Json | null;
+  billing: unknown;
   idempotency: Json | null;
 }
 
@@ -405,6 +414,12 @@ async function selectFacts(
         from registrations r join sections s on s.id = r.section_id
         join courses c on c.id = s.course_id
         where r.id = ${registrationId}::uuid and r.student_id = ${student}) as anchor,
+      -- Billing's pricing facts ride along, so charging the change costs no extra round trip.
+      ${billingFactsJsonSql(
+        sql`l.term_id`,
+        sql`(array(select r.section_id from registrations r where r.student_id = ${student}
+          and r.term_id = l.term_id and r.status in ${LIVE_STATUSES_SQL}) || ${sectionIds}::uuid[])`,
+      )} as billing,
       (select json_build_object('requestHash', k.request_hash, 'statusCode', k.status_code,
           'response', k.response)
         from idempotency_keys k
@@ -473,6 +488,7 @@ function toGathered(row: FactsRow, now: Date): GatheredFacts {
     targets: row.targets.map(toTargetSection),
     current,
     anchor: row.anchor ? toRegistrationRecord(row.anchor) : null,
+    billing: parseBillingFacts(row.billing),
     idempotency: idem
       ? {
           requestHash: idem.requestHash as string,
@@ -625,6 +641,8 @@ export interface TakeSeatInput {
   swapDropRegistrationId: string | null;
   actorId: string;
   now: Date;
+  /** Billing, pay-to-enrol terms: a seat taken is held as pending_payment until then. */
+  holdUntil?: Date | null | undefined;
   audit: Omit<AuditRow, 'outcome' | 'registrationId' | 'blockerCodes'>;
   /** Stored with the response in the same statement (single-section requests). */
   idempotency?:
@@ -648,6 +666,8 @@ export interface TakeSeatResult {
   overCapacity: boolean;
   /** The response as stored for the Idempotency-Key (exactly what a replay returns). */
   storedResponse: Record<string, unknown> | null;
+  /** Billing: the seat is held as pending_payment (outcome stays 'enrolled' for the counters). */
+  held: boolean;
 }
 
 /** Unused seats held for reservations the student is not part of, under the section lock. */
@@ -665,9 +685,11 @@ function heldSeatsSql(ids: readonly string[]): RawBuilder<number> {
  */
 export async function takeSeat(tx: Transaction<DB>, input: TakeSeatInput): Promise<TakeSeatResult> {
   const idem = input.idempotency;
+  const hold = input.holdUntil ?? null;
   const audit = input.audit;
   const result = await sql<{
     outcome: SeatOutcome;
+    status: string | null;
     waitlisted: number | null;
     joined_at: Date | string | null;
     over_capacity: boolean | null;
@@ -697,16 +719,22 @@ export async function takeSeat(tx: Transaction<DB>, input: TakeSeatInput): Promi
     ),
     reg as (
       insert into registrations (id, student_id, section_id, term_id, status, credits, overrides,
-        swap_drop_registration_id, created_by, created_at, updated_at, enrolled_at)
+        swap_drop_registration_id, created_by, created_at, updated_at, enrolled_at,
+        offer_expires_at)
       select ${input.registrationId}::uuid, ${input.studentId}::uuid, ${input.sectionId}::uuid,
-        ${input.termId}::uuid, seat.outcome, ${input.credits},
+        ${input.termId}::uuid,
+        case when seat.outcome = 'enrolled' and ${hold}::timestamptz is not null
+          then 'pending_payment' else seat.outcome end,
+        ${input.credits},
         case when seat.outcome = 'enrolled' and seat.enrolled > seat.capacity
             and not ('capacity' = any(${[...input.overrides]}::text[]))
           then array_append(${[...input.overrides]}::text[], 'capacity')
           else ${[...input.overrides]}::text[] end,
         case when seat.outcome = 'waitlisted' then ${input.swapDropRegistrationId}::uuid end,
         ${input.actorId}::uuid, ${input.now}, ${input.now},
-        case when seat.outcome = 'enrolled' then ${input.now}::timestamptz end
+        case when seat.outcome = 'enrolled' and ${hold}::timestamptz is null
+          then ${input.now}::timestamptz end,
+        case when seat.outcome = 'enrolled' then ${hold}::timestamptz end
       from seat
       returning id, status, joined_at
     ),
@@ -737,6 +765,8 @@ export async function takeSeat(tx: Transaction<DB>, input: TakeSeatInput): Promi
               || case when reg.status = 'waitlisted'
                    then jsonb_strip_nulls(jsonb_build_object('waitlistPosition', seat.waitlisted,
                      'swapDropRegistrationId', ${input.swapDropRegistrationId}::uuid))
+                   when reg.status = 'pending_payment'
+                   then jsonb_build_object('offerExpiresAt', ${hold?.toISOString() ?? null}::text)
                    else '{}'::jsonb end)
         end,
         ${idem?.at ?? null}::timestamptz
@@ -748,7 +778,8 @@ export async function takeSeat(tx: Transaction<DB>, input: TakeSeatInput): Promi
         where idempotency_keys.created_at <= ${idem?.expiredBefore ?? null}::timestamptz
       returning response
     )
-    select t.outcome, seat.waitlisted, reg.joined_at, seat.enrolled > seat.capacity as over_capacity,
+    select t.outcome, reg.status, seat.waitlisted, reg.joined_at,
+      seat.enrolled > seat.capacity as over_capacity,
       (select count(*) from idem)::int as stored, (select response from idem) as stored_response
     from target t left join seat on true left join reg on true`.execute(tx);
   const row = result.rows[0];
@@ -762,6 +793,7 @@ export async function takeSeat(tx: Transaction<DB>, input: TakeSeatInput): Promi
     joinedAt: toDateOrNull(row.joined_at),
     overCapacity: row.over_capacity === true,
     storedResponse: row.stored_response ?? null,
+    held: row.status === 'pending_payment',
   };
 }
 
@@ -1792,4 +1824,78 @@ export async function notificationExists(
     .where('user_id', '=', userId)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Billing: pay-to-enrol confirmation and the loads charges are priced on
+
+export interface ConfirmedRegistration {
+  id: string;
+  sectionId: string;
+  termId: string;
+}
+
+/**
+ * Pay-to-enrol: every seat this student holds until paid becomes enrolled (billing calls this in
+ * the transaction that credits a payment clearing the balance). The seat is already counted.
+ */
+export async function confirmPendingPayments(
+  tx: Executor,
+  input: { studentId: string; now: Date },
+): Promise<ConfirmedRegistration[]> {
+  const result = await sql<{ id: string; section_id: string; term_id: string }>`
+    with reg as (
+      update registrations r set status = 'enrolled', enrolled_at = ${input.now},
+        offer_expires_at = null, updated_at = ${input.now}
+      where r.student_id = ${input.studentId}::uuid and r.status = 'pending_payment'
+      returning r.id, r.section_id, r.term_id
+    ),
+    audit as (
+      insert into registration_audit (id, at, actor_id, student_id, section_id, term_id,
+        registration_id, action, outcome, blocker_codes, details, request_id)
+      select gen_random_uuid(), ${input.now}, null, ${input.studentId}::uuid, reg.section_id,
+        reg.term_id, reg.id, 'payment_confirmed', 'enrolled', '{}', '{}'::jsonb, null
+      from reg
+    )
+    select id, section_id, term_id from reg order by id`.execute(tx);
+  return result.rows.map((r) => ({ id: r.id, sectionId: r.section_id, termId: r.term_id }));
+}
+
+/**
+ * Billing: the registrations holding seats (enrolled or held until paid) of these students in a
+ * term, and the named registrations whatever their status (the ones just released), as loads.
+ */
+export async function listSeatLoads(
+  tx: Executor,
+  input: { termId: string; studentIds: readonly string[]; registrationIds: readonly string[] },
+): Promise<{ loads: Map<string, LoadItem[]>; named: Map<string, LoadItem> }> {
+  const loads = new Map<string, LoadItem[]>();
+  const named = new Map<string, LoadItem>();
+  if (input.studentIds.length === 0 && input.registrationIds.length === 0) return { loads, named };
+  const result = await sql<{
+    id: string;
+    student_id: string;
+    section_id: string;
+    course_id: string;
+    credits: number;
+    seated: boolean;
+  }>`
+    select r.id, r.student_id, r.section_id, s.course_id, r.credits,
+      r.status in ('enrolled', 'pending_payment') as seated
+    from registrations r join sections s on s.id = r.section_id
+    where r.term_id = ${input.termId}::uuid
+      and ((r.student_id = any(${[...input.studentIds]}::uuid[])
+          and r.status in ('enrolled', 'pending_payment'))
+        or r.id = any(${[...input.registrationIds]}::uuid[]))
+    order by r.joined_at, r.id`.execute(tx);
+  for (const row of result.rows) {
+    const item = {
+      sectionId: row.section_id,
+      courseId: row.course_id,
+      credits: Number(row.credits),
+    };
+    if (input.registrationIds.includes(row.id)) named.set(row.id, item);
+    if (row.seated) loads.set(row.student_id, [...(loads.get(row.student_id) ?? []), item]);
+  }
+  return { loads, named };
 }

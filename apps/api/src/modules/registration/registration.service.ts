@@ -26,6 +26,15 @@ import {
   registrationBlockedBody,
 } from './registration.errors.ts';
 import * as repo from './registration.repo.ts';
+import {
+  chargesForAdd,
+  chargesForDrop,
+  chargesForSwap,
+  insertLedgerEntries,
+  loadBillingFacts,
+  type ChargedSection,
+  type LoadItem,
+} from '../billing/billing.service.ts';
 import type {
   AuditRow,
   GatheredFacts,
@@ -52,6 +61,8 @@ import {
 
 export const PROMOTE_WAITLIST_JOB = 'registration-promote-waitlist';
 export const EXPIRE_OFFER_JOB = 'registration-expire-offer';
+/** Billing, pay-to-enrol: releases a seat held until paid when its time is up. */
+export const RELEASE_UNPAID_HOLD_JOB = 'registration-release-unpaid-hold';
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_ATTEMPTS = 5;
@@ -130,7 +141,8 @@ export function registrationView(
     status: record.status,
     credits: record.credits,
     ...(record.status === 'waitlisted' && waitlistPosition ? { waitlistPosition } : {}),
-    ...(record.status === 'offered' && record.offerExpiresAt
+    ...((record.status === 'offered' || record.status === 'pending_payment') &&
+    record.offerExpiresAt
       ? { offerExpiresAt: record.offerExpiresAt.toISOString() }
       : {}),
     ...(record.swapDropRegistrationId
@@ -156,6 +168,28 @@ function summaryOf(target: TargetSection): SectionSummary {
     meetings: target.meetings,
     instructors: target.instructors,
   };
+}
+
+// Billing: charges are priced on the registrations that hold seats (enrolled or held until paid).
+function seatLoad(current: readonly RegistrationRecord[]): LoadItem[] {
+  return current
+    .filter((r) => r.status === 'enrolled' || r.status === 'pending_payment')
+    .map((r) => ({ sectionId: r.sectionId, courseId: r.section.courseId, credits: r.credits }));
+}
+
+function chargedSection(
+  r: Pick<RegistrationRecord, 'sectionId' | 'section' | 'credits'>,
+): ChargedSection {
+  return {
+    id: r.sectionId,
+    courseId: r.section.courseId,
+    credits: r.credits,
+    code: r.section.code,
+  };
+}
+
+function isSeated(status: string): boolean {
+  return status === 'enrolled' || status === 'pending_payment';
 }
 
 const byId = <T extends { id: string }>(a: T, b: T): number =>
@@ -381,6 +415,11 @@ export function createRegistrationService(deps: AppDeps) {
         }
         const single = g.targets.length === 1;
         const views = new Map<string, RegistrationView>();
+        // Billing: a pay-to-enrol term holds each new seat until paid; every seat is charged.
+        const holdUntil = g.billing?.payToEnrol
+          ? new Date(now.getTime() + g.billing.paymentHoldMinutes * 60_000)
+          : null;
+        const load = seatLoad(g.current);
         // Seats are taken in section-id order: the one lock order.
         for (const target of [...g.targets].sort(byId)) {
           const verdict = evaluation.sections.find((v) => v.sectionId === target.id)!;
@@ -414,6 +453,7 @@ export function createRegistrationService(deps: AppDeps) {
             swapDropRegistrationId: null,
             actorId: actor.userId,
             now,
+            holdUntil,
             audit: {
               id: newId(),
               at: now,
@@ -455,6 +495,39 @@ export function createRegistrationService(deps: AppDeps) {
               body: result.outcome === 'full' ? blockedFull : blockedCancelled,
             };
           }
+          if (result.outcome === 'enrolled') {
+            // Billing: charge the seat in this transaction (pay-to-enrol: release it if unpaid).
+            const section = {
+              id: target.id,
+              courseId: target.courseId,
+              credits: target.credits,
+              code: target.code,
+            };
+            await insertLedgerEntries(
+              tx,
+              chargesForAdd(
+                g.billing,
+                {
+                  studentId: input.studentId,
+                  termId: g.term.id,
+                  registrationId,
+                  section,
+                  load,
+                  actorId: actor.userId,
+                },
+                now,
+              ),
+            );
+            load.push({ sectionId: target.id, courseId: target.courseId, credits: target.credits });
+            if (result.held && holdUntil && jobs.started) {
+              await jobs.send(
+                tx,
+                RELEASE_UNPAID_HOLD_JOB,
+                { registrationId },
+                { singletonKey: registrationId, startAfter: holdUntil },
+              );
+            }
+          }
           changes.sections.add(target.id);
           if (single && result.storedResponse) {
             return { kind: 'replayed', statusCode: 201, body: result.storedResponse };
@@ -464,7 +537,8 @@ export function createRegistrationService(deps: AppDeps) {
             registrationView(
               {
                 ...base,
-                status: result.outcome,
+                status: result.held ? 'pending_payment' : result.outcome,
+                offerExpiresAt: result.held ? holdUntil : null,
                 overrides:
                   result.overCapacity && !used.includes('capacity') ? [...used, 'capacity'] : used,
               },
@@ -622,6 +696,27 @@ export function createRegistrationService(deps: AppDeps) {
           }),
         ],
       });
+      if (isSeated(reg.status)) {
+        // Billing: credited by the term's refund schedule; an unpaid pay-to-enrol seat in full.
+        await insertLedgerEntries(
+          tx,
+          chargesForDrop(
+            g.billing,
+            {
+              studentId: input.studentId,
+              termId: reg.termId,
+              registrationId: reg.id,
+              section: chargedSection(reg),
+              load: seatLoad(g.current),
+              actorId: actor.userId,
+            },
+            now,
+            reg.status === 'pending_payment'
+              ? { reason: 'dropped', refundPercent: 100 }
+              : { reason: kind.status },
+          ),
+        );
+      }
       await sendNotices(tx, notices, now, changes);
       changes.sections.add(reg.sectionId);
       if (reg.status !== 'waitlisted') {
@@ -796,6 +891,42 @@ export function createRegistrationService(deps: AppDeps) {
           ],
         });
         changes.sections.add(drop.sectionId);
+        // Billing: the exchange is priced as one move (an even swap posts nothing); a
+        // wait-listed registration had not been charged, so that is a plain add.
+        const added = {
+          id: target.id,
+          courseId: target.courseId,
+          credits: target.credits,
+          code: target.code,
+        };
+        await insertLedgerEntries(
+          tx,
+          isSeated(drop.status)
+            ? chargesForSwap(
+                g.billing,
+                {
+                  studentId: input.studentId,
+                  termId: g.term.id,
+                  drop: { registrationId: drop.id, section: chargedSection(drop) },
+                  add: { registrationId, section: added },
+                  load: seatLoad(g.current),
+                  actorId: actor.userId,
+                },
+                now,
+              )
+            : chargesForAdd(
+                g.billing,
+                {
+                  studentId: input.studentId,
+                  termId: g.term.id,
+                  registrationId,
+                  section: added,
+                  load: seatLoad(g.current),
+                  actorId: actor.userId,
+                },
+                now,
+              ),
+        );
         dropped = registrationView({ ...drop, status: kind.status, swapDropRegistrationId: null });
         if (drop.status !== 'waitlisted') {
           await promoteWaitlist(tx, drop.sectionId, {
@@ -900,6 +1031,31 @@ export function createRegistrationService(deps: AppDeps) {
           });
         }
       }
+      // Billing: the accepted seat is charged now (a wait-list swap is priced as one move).
+      const base = {
+        studentId: input.studentId,
+        termId: reg.termId,
+        load: seatLoad(g.current),
+        actorId: actor.userId,
+      };
+      await insertLedgerEntries(
+        tx,
+        swap && isSeated(swap.status)
+          ? chargesForSwap(
+              g.billing,
+              {
+                ...base,
+                drop: { registrationId: swap.id, section: chargedSection(swap) },
+                add: { registrationId: reg.id, section: chargedSection(reg) },
+              },
+              now,
+            )
+          : chargesForAdd(
+              g.billing,
+              { ...base, registrationId: reg.id, section: chargedSection(reg) },
+              now,
+            ),
+      );
       return {
         view: registrationView({ ...reg, status: 'enrolled', swapDropRegistrationId: null }),
       };
@@ -986,6 +1142,93 @@ export function createRegistrationService(deps: AppDeps) {
     });
     publish(changes);
     return expired;
+  }
+
+  /**
+   * Billing, pay-to-enrol: a seat held until paid and not paid in time is released (its charges
+   * reversed in full) and goes to the wait-list. Run by its job at the hold's end.
+   */
+  async function releaseUnpaidHold(registrationId: string): Promise<boolean> {
+    const brief = await repo.findRegistrationBrief(db, registrationId);
+    if (!brief || brief.status !== 'pending_payment') return false;
+    const changes = new Changes();
+    const released = await inTransaction(async (tx) => {
+      changes.clear();
+      const now = clock.now();
+      const g = await repo.gatherFacts(tx, {
+        studentId: brief.studentId,
+        sectionIds: [],
+        registrationId,
+        now,
+      });
+      const reg = g?.anchor;
+      if (!g || !reg || reg.status !== 'pending_payment') return false;
+      if (reg.offerExpiresAt && reg.offerExpiresAt.getTime() > now.getTime()) return false;
+      await repo.lockSections(tx, [reg.sectionId]);
+      await repo.releaseRegistration(tx, {
+        registrationId: reg.id,
+        sectionId: reg.sectionId,
+        expectedStatus: 'pending_payment',
+        newStatus: 'dropped',
+        reason: 'payment_timeout',
+        now,
+        audit: [
+          auditRow({
+            at: now,
+            actorId: null,
+            studentId: g.student.id,
+            sectionId: reg.sectionId,
+            termId: reg.termId,
+            registrationId: reg.id,
+            action: 'payment_timeout',
+            outcome: 'dropped',
+            requestId: null,
+          }),
+        ],
+      });
+      await insertLedgerEntries(
+        tx,
+        chargesForDrop(
+          g.billing,
+          {
+            studentId: g.student.id,
+            termId: reg.termId,
+            registrationId: reg.id,
+            section: chargedSection(reg),
+            load: seatLoad(g.current),
+            actorId: null,
+          },
+          now,
+          { reason: 'released', refundPercent: 100 },
+        ),
+      );
+      await sendNotices(
+        tx,
+        [
+          {
+            userId: g.student.id,
+            email: g.student.email,
+            kind: 'registration.payment_timeout',
+            title: `Your seat in ${reg.section.code} was released`,
+            body: `The seat held for you in ${reg.section.code} was not paid for in time, so it went back (and to the wait-list). Its charges were reversed. Register again to hold a new seat if one is free.`,
+            data: { registrationId: reg.id, sectionId: reg.sectionId },
+          },
+        ],
+        now,
+        changes,
+      );
+      changes.sections.add(reg.sectionId);
+      await promoteWaitlist(tx, reg.sectionId, {
+        now,
+        actorId: null,
+        requestId: null,
+        depth: 0,
+        changes,
+      });
+      return true;
+    });
+    publish(changes);
+    return released;
   }
 
   /** Expires every lapsed offer; returns how many. A safety net for lost or late jobs. */
@@ -1151,6 +1394,35 @@ export function createRegistrationService(deps: AppDeps) {
         ],
         notifications: [],
       });
+      if (!claim) {
+        // Billing: the promoted student is charged now (a wait-list swap as one move); a
+        // claim-window offer is charged when accepted.
+        const dropped = swapping ? g.current.find((r) => r.id === swapping.id) : undefined;
+        const base = {
+          studentId: head.studentId,
+          termId: g.term.id,
+          load: seatLoad(g.current),
+          actorId: ctx.actorId,
+        };
+        await insertLedgerEntries(
+          tx,
+          dropped && isSeated(dropped.status)
+            ? chargesForSwap(
+                g.billing,
+                {
+                  ...base,
+                  drop: { registrationId: dropped.id, section: chargedSection(dropped) },
+                  add: { registrationId: reg.id, section: chargedSection(reg) },
+                },
+                ctx.now,
+              )
+            : chargesForAdd(
+                g.billing,
+                { ...base, registrationId: reg.id, section: chargedSection(reg) },
+                ctx.now,
+              ),
+        );
+      }
       await sendNotices(tx, [notice], ctx.now, ctx.changes);
       ctx.changes.sections.add(sectionId);
       if (claim && jobs.started) {
@@ -1266,6 +1538,38 @@ export function createRegistrationService(deps: AppDeps) {
       const released = await repo.releaseAllInSection(tx, { sectionId: section.id, now });
       if (released.length === 0) return;
       const code = (await repo.findSectionAccess(tx, section.id))?.code ?? 'A section';
+      // Billing: the institution cancelled the section, so its charges are reversed in full.
+      const seated = released.filter((r) => isSeated(r.status));
+      const facts = seated.length
+        ? await loadBillingFacts(tx, { termId: section.termId, sectionIds: [section.id] })
+        : undefined;
+      if (facts) {
+        const { loads, named } = await repo.listSeatLoads(tx, {
+          termId: section.termId,
+          studentIds: seated.map((r) => r.studentId),
+          registrationIds: seated.map((r) => r.id),
+        });
+        await insertLedgerEntries(
+          tx,
+          seated.flatMap((r) => {
+            const item = named.get(r.id);
+            if (!item) return [];
+            return chargesForDrop(
+              facts,
+              {
+                studentId: r.studentId,
+                termId: section.termId,
+                registrationId: r.id,
+                section: { id: section.id, courseId: item.courseId, credits: item.credits, code },
+                load: [...(loads.get(r.studentId) ?? []), item],
+                actorId: null,
+              },
+              now,
+              { reason: 'cancelled', refundPercent: 100 },
+            );
+          }),
+        );
+      }
       await repo.insertRecords(tx, {
         audit: released.map((r) =>
           auditRow({
@@ -1428,6 +1732,7 @@ export function createRegistrationService(deps: AppDeps) {
     acceptOffer,
     expireOffer,
     expireLapsedOffers,
+    releaseUnpaidHold,
     runPromotionJob,
     validateSections,
     sectionHooks,
@@ -1440,6 +1745,12 @@ export function createRegistrationService(deps: AppDeps) {
       jobs.define<{ registrationId: string }>(EXPIRE_OFFER_JOB, async ({ registrationId }) => {
         await expireOffer(registrationId);
       });
+      jobs.define<{ registrationId: string }>(
+        RELEASE_UNPAID_HOLD_JOB,
+        async ({ registrationId }) => {
+          await releaseUnpaidHold(registrationId);
+        },
+      );
     },
   };
 }
