@@ -2,12 +2,14 @@
 // idempotency, drop versus withdraw, staff tools, notices and the audit trail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../lib/clock.ts';
-import { createMailer } from '../../lib/mailer.ts';
-import { createTokenSigner } from '../identity/identity.tokens.ts';
-import { createRegistrationService } from './registration.service.ts';
 import { createTestApp, type TestApp } from '../../test/test-app.ts';
 import { checkRegistrationConsistency } from './registration.consistency.ts';
-import { createWorld, type World, type WorldPerson } from './registration.test-world.ts';
+import {
+  createTestEngine,
+  createWorld,
+  type World,
+  type WorldPerson,
+} from './registration.test-world.ts';
 
 const clock = fixedClock(new Date());
 let t: TestApp;
@@ -332,7 +334,7 @@ describe('claim-window wait-lists', () => {
       headers: holder.headers,
     });
     clock.advance(3 * 3_600_000);
-    const engine = engineFor(t);
+    const engine = createTestEngine(t, clock);
     expect(await engine.expireLapsedOffers()).toBe(1);
     const view = await t.app.inject({
       method: 'GET',
@@ -344,18 +346,6 @@ describe('claim-window wait-lists', () => {
     clock.set(new Date());
   });
 });
-
-function engineFor(app: TestApp) {
-  return createRegistrationService({
-    config: app.config,
-    database: app.database,
-    jobs: app.jobs,
-    clock,
-    mailer: createMailer({ db: app.database.db, config: app.config }),
-    signer: createTokenSigner(app.config.jwtSecret),
-    live: app.app.live,
-  });
-}
 
 describe('Idempotency-Key', () => {
   it('replays the first response and does nothing more; another body is 422', async () => {

@@ -1131,6 +1131,7 @@ export async function listLapsedOffers(db: Executor, now: Date, limit: number): 
     .where('status', '=', 'offered')
     .where('offer_expires_at', '<=', now)
     .orderBy('offer_expires_at')
+    .orderBy('id')
     .limit(limit)
     .execute();
   return rows.map((r) => r.id);

@@ -774,6 +774,9 @@ export function createRegistrationService(deps: AppDeps) {
       if (target.termId !== drop.termId) {
         throw new ValidationError('A swap must stay within one term.');
       }
+      if (target.id === drop.sectionId) {
+        throw new ValidationError('A swap needs another section than the one being dropped.');
+      }
       const kind = dropKind(g.term, drop.status, now, false);
       if (!kind.allowed) return { refused: kind.message };
       const request = {

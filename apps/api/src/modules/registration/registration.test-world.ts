@@ -3,6 +3,10 @@
 // hundreds of students must be cheap).
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { createMailer } from '../../lib/mailer.ts';
+import type { TestApp } from '../../test/test-app.ts';
+import { createRegistrationService, type RegistrationService } from './registration.service.ts';
 import type { ClassStanding, Role } from '../../db/tables/identity.ts';
 import { newId } from '../../lib/ids.ts';
 import { createTokenSigner } from '../identity/identity.tokens.ts';
@@ -313,4 +317,17 @@ export async function createWorld(
       );
     },
   };
+}
+
+/** An engine on the test app's database, for what no route triggers (the offer-expiry sweep). */
+export function createTestEngine(t: TestApp, clock: Clock): RegistrationService {
+  return createRegistrationService({
+    config: t.config,
+    database: t.database,
+    jobs: t.jobs,
+    clock,
+    mailer: createMailer({ db: t.database.db, config: t.config }),
+    signer: createTokenSigner(t.config.jwtSecret),
+    live: t.app.live,
+  });
 }
