@@ -36,6 +36,7 @@ export const IMPORT_USAGE = `registrar import catalog --format uiuc-csv|gt-sched
   Options (used only when the term does not exist yet and is created from the data):
     --term-name NAME   --time-zone ZONE   --starts YYYY-MM-DD   --ends YYYY-MM-DD
   --default-capacity N  capacity of new sections whose file has none (default ${DEFAULT_SECTION_CAPACITY})
+  --dry-run             import, report what would change, then roll everything back
   --json                print the summary as JSON`;
 
 export const EXPORT_USAGE = `registrar export catalog --term CODE [--format json|csv] [--out FILE]`;
@@ -117,7 +118,10 @@ export function formatFileSummary(summary: FileSummary, format: string): string 
 }
 
 export function formatImportReport(report: ImportReport): string {
-  return `${report.files.map((f) => formatFileSummary(f, report.format)).join('\n\n')}\n`;
+  const body = report.files.map((f) => formatFileSummary(f, report.format)).join('\n\n');
+  return report.dryRun
+    ? `Dry run: nothing was kept; this is what the import would do.\n\n${body}\n`
+    : `${body}\n`;
 }
 
 async function readSourceFiles(paths: readonly string[]): Promise<SourceFile[]> {
@@ -183,6 +187,7 @@ export async function runImportCommand(
       ends: { type: 'string' },
       'default-capacity': { type: 'string' },
       json: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
     },
   });
   const [what, ...files] = positionals;
@@ -213,6 +218,7 @@ export async function runImportCommand(
       startsOn: values.starts,
       endsOn: values.ends,
       defaultCapacity,
+      dryRun: values['dry-run'],
     },
     await readSourceFiles(files),
   );

@@ -433,6 +433,23 @@ describe.skipIf(!HAS_SHARED_DATA)('broken and wrong-format files', () => {
     return error!;
   }
 
+  it(
+    'reports what a dry run would do and keeps nothing',
+    async () => {
+      const report = await importCatalog(
+        database.db,
+        { format: 'quacs', termCode: '202401', dryRun: true },
+        [dataFile('oxy/202401-courses.json'), dataFile('oxy/202401-prerequisites.json')],
+      );
+      expect(report.dryRun).toBe(true);
+      expect(report.changed).toBe(true);
+      expect(report.files[0]!.sections).toEqual({ created: 819, updated: 0, unchanged: 0 });
+      expect(report.files[0]!.term?.created).toBe(true);
+      expect(await catalogFacts(database.db)).toEqual(empty);
+    },
+    SLOW,
+  );
+
   it('refuses the Georgia Tech JSON given as uiuc-csv', async () => {
     const error = await refused(
       importCatalog(database.db, { format: 'uiuc-csv', termCode: '202302' }, [

@@ -33,7 +33,8 @@ name, e.g. \`files\`): the catalog file, plus for uiuc-csv an optional grade-dis
 (class sizes become capacities) and for quacs the optional prerequisites.json and catalog.json.
 Optional fields, used only when the term does not exist yet: \`termName\`, \`timeZone\`,
 \`startsOn\`, \`endsOn\` (YYYY-MM-DD); and \`defaultCapacity\` for new sections whose file carries
-no capacity (30). The import runs as a job: poll GET /admin/imports/{importId}.`;
+no capacity (30); \`dryRun=true\` to see what would change without keeping anything. The
+import runs as a job: poll GET /admin/imports/{importId}.`;
 
 interface Upload {
   fields: Record<string, string>;
@@ -109,6 +110,7 @@ function optionsFrom(fields: Record<string, string>): ImportOptions {
     startsOn: fields.startsOn,
     endsOn: fields.endsOn,
     defaultCapacity,
+    dryRun: fields.dryRun === 'true',
   };
 }
 

@@ -94,6 +94,9 @@ export const ImportReport = Type.Object({
   format: CatalogFormatSchema,
   termCode: Type.String(),
   changed: Type.Boolean(),
+  dryRun: Type.Boolean({
+    description: 'true: everything was rolled back; the counts say what would change',
+  }),
   files: Type.Array(FileSummary),
 });
 export type ImportReport = Static<typeof ImportReport>;

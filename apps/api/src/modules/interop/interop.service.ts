@@ -78,6 +78,8 @@ export interface ImportOptions {
   endsOn?: string | undefined;
   /** Capacity of new sections whose file carries none (default 30). */
   defaultCapacity?: number | undefined;
+  /** Do everything, report what would change, then roll each file back. */
+  dryRun?: boolean | undefined;
 }
 
 export interface CheckedOptions {
@@ -88,6 +90,7 @@ export interface CheckedOptions {
   startsOn: string | undefined;
   endsOn: string | undefined;
   defaultCapacity: number;
+  dryRun: boolean;
 }
 
 export type ImportPhase = 'reading' | 'courses' | 'sections' | 'done';
@@ -163,7 +166,16 @@ export function checkImportOptions(options: ImportOptions): CheckedOptions {
       'defaultCapacity',
     );
   }
-  return { format, termCode, termName, timeZone, startsOn, endsOn, defaultCapacity };
+  return {
+    format,
+    termCode,
+    termName,
+    timeZone,
+    startsOn,
+    endsOn,
+    defaultCapacity,
+    dryRun: options.dryRun === true,
+  };
 }
 
 // ---------------------------------------------------------------- import
@@ -189,6 +201,15 @@ export class CatalogImportFailedError extends AppError {
       { cause, ...(known && cause.errors ? { errors: cause.errors } : {}) },
     );
     this.completed = completed;
+  }
+}
+
+/** Thrown at the end of a dry run's transaction so that it rolls back; carries the summary. */
+class DryRunRollback extends Error {
+  readonly summary: FileSummary;
+  constructor(summary: FileSummary) {
+    super('dry run: rolled back');
+    this.summary = summary;
   }
 }
 
@@ -236,13 +257,30 @@ export async function applyCatalogImport(
       summaries.push(
         await db
           .transaction()
-          .execute((trx) => applyBatch(trx, batch, options, progress, onProgress, hooks)),
+          .execute(async (trx) => {
+            // Registration's hooks may notify students: not for a dry run.
+            const summary = await applyBatch(
+              trx,
+              batch,
+              options,
+              progress,
+              onProgress,
+              options.dryRun ? undefined : hooks,
+            );
+            if (options.dryRun) throw new DryRunRollback(summary);
+            return summary;
+          })
+          .catch((error: unknown) => {
+            if (error instanceof DryRunRollback) return error.summary;
+            throw error;
+          }),
       );
     } catch (error) {
       throw new CatalogImportFailedError(batch.file, error, {
         format: options.format,
         termCode: options.termCode,
         changed: summaries.some((s) => s.changed),
+        dryRun: options.dryRun,
         files: summaries,
       });
     }
@@ -252,6 +290,7 @@ export async function applyCatalogImport(
     format: options.format,
     termCode: options.termCode,
     changed: summaries.some((s) => s.changed),
+    dryRun: options.dryRun,
     files: summaries,
   };
 }
@@ -900,6 +939,7 @@ export function createImportRunner(deps: ImportRunnerDeps): ImportRunner {
             ...(options.startsOn ? { startsOn: options.startsOn } : {}),
             ...(options.endsOn ? { endsOn: options.endsOn } : {}),
             defaultCapacity: options.defaultCapacity,
+            ...(options.dryRun ? { dryRun: true } : {}),
           },
           createdBy: input.createdBy,
           files: input.files,
@@ -945,6 +985,7 @@ export function createImportRunner(deps: ImportRunnerDeps): ImportRunner {
             endsOn: typeof options.endsOn === 'string' ? options.endsOn : undefined,
             defaultCapacity:
               typeof options.defaultCapacity === 'number' ? options.defaultCapacity : undefined,
+            dryRun: options.dryRun === true,
           },
           files.map((f) => ({ name: f.name, content: f.content! })),
           onProgress,
