@@ -427,7 +427,8 @@ export interface BalanceRow {
 
 /**
  * The balance per currency and the part of it past due: credits count at once, charges once their
- * term's due date (in the term's time zone) has passed, or at once when the term has none.
+ * term's due date (in the term's time zone) has passed. Charges with no due date (a term without
+ * one, a manual adjustment) are owed but never past due.
  */
 export async function balancesFor(
   db: Executor,
@@ -442,7 +443,7 @@ export async function balancesFor(
   }>`
     select l.currency, sum(l.amount) as balance,
       greatest(0, coalesce(sum(l.amount) filter (
-        where l.amount < 0 or tt.due_on is null
+        where l.amount < 0
           or tt.due_on < (${now}::timestamptz at time zone terms.time_zone)::date
       ), 0)) as past_due,
       max(l.posted_at) as last_posted_at
@@ -564,7 +565,7 @@ export async function listStudentBalances(
       select u.id as student_id, u.name, u.email, s.student_number, l.currency,
         sum(l.amount) as balance,
         greatest(0, coalesce(sum(l.amount) filter (
-          where l.amount < 0 or tt.due_on is null
+          where l.amount < 0
             or tt.due_on < (${options.now}::timestamptz at time zone terms.time_zone)::date
         ), 0)) as past_due
       from ledger_entries l
@@ -997,7 +998,7 @@ export async function listOverdueForHolds(db: Executor, now: Date): Promise<Over
           where tt.due_on < (${now}::timestamptz at time zone terms.time_zone)::date
         ), 'YYYY-MM-DD') as last_missed,
         greatest(0, coalesce(sum(l.amount) filter (
-          where l.amount < 0 or tt.due_on is null
+          where l.amount < 0
             or tt.due_on < (${now}::timestamptz at time zone terms.time_zone)::date
         ), 0)) as past_due,
         bool_or(coalesce(tt.financial_hold_when_overdue, false)
