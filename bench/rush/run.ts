@@ -16,7 +16,7 @@
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres (server to create databases on)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -389,7 +389,9 @@ function createStormClient(apis: ApiProcess[], prepared: Prepared, tokens: strin
  * The bare seat-taking transaction, five round trips: BEGIN; lock (or create) the student's term
  * row; take a seat if one is free; insert the registration; COMMIT.
  */
-async function runBaseline(prepared: Prepared): Promise<{ loop: LoopResult; outcomes: Tally }> {
+async function runBaseline(
+  prepared: Prepared,
+): Promise<{ loop: LoopResult; outcomes: Tally; cpu: [CpuSnapshot, CpuSnapshot] }> {
   const pool = new pg.Pool({
     connectionString: urlFor(baselineDatabase),
     max: PROCESSES * API_POOL_SIZE,
@@ -434,9 +436,11 @@ async function runBaseline(prepared: Prepared): Promise<{ loop: LoopResult; outc
   };
   await closedLoop(CONCURRENCY, Math.min(WARMUP_MS, 5000), takeSeat);
   outcomes.counts.clear();
+  const before = cpuSnapshot([]);
   const loop = await closedLoop(CONCURRENCY, STORM_MS, takeSeat);
+  const after = cpuSnapshot([]);
   await pool.end();
-  return { loop, outcomes };
+  return { loop, outcomes, cpu: [before, after] };
 }
 
 function describeLoop(name: string, loop: LoopResult): string {
@@ -506,7 +510,9 @@ async function main(): Promise<void> {
     log(`Warm-up ${WARMUP_MS / 1000} s…`);
     await storm((send) => closedLoop(CONCURRENCY, WARMUP_MS, send));
     log(`Storm: closed loop at concurrency ${CONCURRENCY} for ${STORM_MS / 1000} s…`);
+    const stormCpuBefore = cpuSnapshot(apis);
     const closed = await storm((send) => closedLoop(CONCURRENCY, STORM_MS, send));
+    const stormCpu = describeCpu('storm', stormCpuBefore, cpuSnapshot(apis), closed.loop.completed);
     const openRate = closed.loop.rate / 2;
     log(`Open loop: Poisson arrivals at ${openRate.toFixed(0)}/s for ${OPEN_MS / 1000} s…`);
     const open = await storm((send) => openLoop(openRate, OPEN_MS, send));
@@ -519,6 +525,12 @@ async function main(): Promise<void> {
 
     log('Baseline: the bare seat-taking transaction through pg…');
     const baseline = await runBaseline(prepared);
+    const baselineCpu = describeCpu(
+      'baseline',
+      baseline.cpu[0],
+      baseline.cpu[1],
+      baseline.loop.completed,
+    );
     const ratio = closed.loop.rate / baseline.loop.rate;
 
     const lines = [
@@ -530,6 +542,9 @@ async function main(): Promise<void> {
       describeLoop(`open loop @ ${openRate.toFixed(0)}/s`, open.loop),
       describeLoop('baseline pg (closed loop)', baseline.loop),
       `API/baseline throughput ratio: ${ratio.toFixed(2)}`,
+      stormCpu,
+      baselineCpu,
+      `Machine load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (2 cores)`,
       '',
       'Storm outcomes (action:outcome):',
       describeTally(closed.outcomes),
@@ -577,6 +592,61 @@ async function main(): Promise<void> {
     for (const api of apis) await stopApi(api).catch(() => undefined);
     for (const name of databases) await dropDatabase(name).catch(() => undefined);
   }
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 if unreadable. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of every PostgreSQL server process (all databases, so others' load counts too). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') {
+        total += cpuSecondsOf(Number(entry));
+      }
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+
+interface CpuSnapshot {
+  api: number;
+  loadGenerator: number;
+  postgres: number;
+}
+
+function cpuSnapshot(apis: readonly ApiProcess[]): CpuSnapshot {
+  const own = process.cpuUsage();
+  return {
+    api: apis.reduce((sum, api) => sum + (api.child.pid ? cpuSecondsOf(api.child.pid) : 0), 0),
+    loadGenerator: (own.user + own.system) / 1e6,
+    postgres: postgresCpuSeconds(),
+  };
+}
+
+/**
+ * CPU milliseconds per answered request in each part of the system: a figure the other helpers'
+ * load on a shared machine cannot bend much, unlike throughput.
+ */
+function describeCpu(name: string, before: CpuSnapshot, after: CpuSnapshot, answered: number) {
+  const per = (a: number, b: number) => (((b - a) * 1000) / Math.max(1, answered)).toFixed(2);
+  return (
+    `${name.padEnd(30)} CPU per answered request: API ${per(before.api, after.api)} ms, ` +
+    `load generator ${per(before.loadGenerator, after.loadGenerator)} ms, ` +
+    `PostgreSQL (server-wide) ${per(before.postgres, after.postgres)} ms`
+  );
 }
 
 function countOutcome(tally: Tally, outcome: string): number {
