@@ -315,6 +315,23 @@ export function createRegistrationService(deps: AppDeps) {
     return { statusCode: stored.statusCode, body: stored.response };
   }
 
+  /** Outside the gathering statement (the request named nothing that exists): 422 if reused. */
+  async function replayIfStored(
+    actor: Actor,
+    idempotency: IdempotencyInput,
+    now: Date,
+  ): Promise<void> {
+    const stored = await repo.findStoredResponse(
+      db,
+      actor.userId,
+      idempotency.key,
+      new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS),
+    );
+    if (stored && stored.requestHash !== idempotency.requestHash) {
+      throw new IdempotencyKeyReusedError();
+    }
+  }
+
   function idempotencyWrite(actor: Actor, idempotency: IdempotencyInput, now: Date) {
     return {
       userId: actor.userId,
@@ -362,6 +379,8 @@ export function createRegistrationService(deps: AppDeps) {
         });
         if (!g) {
           await ensureStudent(input.studentId);
+          // A reused key is refused whatever the new request names.
+          if (input.idempotency) await replayIfStored(actor, input.idempotency, now);
           throw new SectionNotFoundError();
         }
         gathered = g;
@@ -764,7 +783,10 @@ export function createRegistrationService(deps: AppDeps) {
         },
         now,
       });
-      if (!g) throw new SectionNotFoundError();
+      if (!g) {
+        if (input.idempotency) await replayIfStored(actor, input.idempotency, now);
+        throw new SectionNotFoundError();
+      }
       if (g.idempotency && input.idempotency) return checkReplay(g.idempotency, input.idempotency);
       const drop = g.anchor;
       if (!drop) throw new RegistrationNotFoundError();
