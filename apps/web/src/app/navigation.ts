@@ -43,12 +43,13 @@ export const NAV_SECTIONS: readonly NavSection[] = [
     items: [
       { label: 'Home', to: '/', icon: IconHome, ready: true },
       { label: 'Profile', to: '/profile', icon: IconUser, ready: true },
+      // Everyone browses the catalog: students to register, staff to look sections up.
+      { label: 'Catalog', to: '/catalog', icon: IconBook, ready: true },
     ],
   },
   {
     title: 'Student',
     items: [
-      { label: 'Catalog', to: '/catalog', icon: IconBook, roles: ['student'], ready: false },
       {
         label: 'Registration cart',
         to: '/registration/cart',
@@ -100,7 +101,7 @@ export const NAV_SECTIONS: readonly NavSection[] = [
         to: '/admin/catalog',
         icon: IconSettings,
         roles: ['admin'],
-        ready: false,
+        ready: true,
       },
       {
         label: 'Student accounts',

@@ -48,6 +48,34 @@ export const routes: RouteObject[] = [
           { index: true, element: <HomePage /> },
           { path: 'profile', element: <ProfilePage /> },
           {
+            // The catalog: every signed-in user may browse it.
+            path: 'catalog',
+            children: [
+              {
+                index: true,
+                lazy: async () => {
+                  const { CatalogSearchPage } =
+                    await import('../features/catalog/pages/CatalogSearchPage.tsx');
+                  return { Component: CatalogSearchPage };
+                },
+              },
+              {
+                path: 'courses/:courseId',
+                lazy: async () => {
+                  const { CoursePage } = await import('../features/catalog/pages/CoursePage.tsx');
+                  return { Component: CoursePage };
+                },
+              },
+              {
+                path: 'sections/:sectionId',
+                lazy: async () => {
+                  const { SectionPage } = await import('../features/catalog/pages/SectionPage.tsx');
+                  return { Component: SectionPage };
+                },
+              },
+            ],
+          },
+          {
             // Registration (student): cart, my registrations, schedule.
             element: <RequireRole roles={['student']} />,
             children: [
@@ -117,6 +145,14 @@ export const routes: RouteObject[] = [
             path: 'admin',
             element: <RequireRole roles={['admin']} />,
             children: [
+              {
+                path: 'catalog',
+                lazy: async () => {
+                  const { AdminCatalogPage } =
+                    await import('../features/catalog/pages/AdminCatalogPage.tsx');
+                  return { Component: AdminCatalogPage };
+                },
+              },
               {
                 path: 'billing',
                 lazy: async () => {
