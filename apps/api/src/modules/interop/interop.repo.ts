@@ -145,6 +145,43 @@ export interface StoredSection {
   importedEnrolment: number | null;
 }
 
+/** Instructors of a term's sections, in order within each section. */
+async function listTermInstructors(
+  db: Executor,
+  termId: string,
+): Promise<Array<{ sectionId: string; name: string; userId: string | null }>> {
+  return db
+    .selectFrom('section_instructors as i')
+    .innerJoin('sections as s', 's.id', 'i.section_id')
+    .select(['i.section_id as sectionId', 'i.name', 'i.user_id as userId'])
+    .where('s.term_id', '=', termId)
+    .orderBy('i.section_id')
+    .orderBy('i.position')
+    .execute();
+}
+
+/** Reserved-seat rules of a term's sections, in the order they were written. */
+async function listTermReservedSeats(
+  db: Executor,
+  termId: string,
+): Promise<Array<StoredReservedSeat & { sectionId: string }>> {
+  const rows = await db
+    .selectFrom('section_reserved_seats as r')
+    .innerJoin('sections as s', 's.id', 'r.section_id')
+    .select([
+      'r.section_id as sectionId',
+      'r.group_kind as groupKind',
+      'r.group_value as groupValue',
+      'r.label',
+      'r.seats',
+      'r.until',
+    ])
+    .where('s.term_id', '=', termId)
+    .orderBy('r.id')
+    .execute();
+  return rows.map((row) => ({ ...row, until: row.until === null ? null : new Date(row.until) }));
+}
+
 export async function findStoredSections(
   db: Executor,
   termId: string,
@@ -176,32 +213,11 @@ export async function findStoredSections(
     map.set(row.crn, section);
   }
   if (sections.length === 0) return map;
-  const instructors = await db
-    .selectFrom('section_instructors as i')
-    .innerJoin('sections as s', 's.id', 'i.section_id')
-    .select(['i.section_id', 'i.name', 'i.user_id'])
-    .where('s.term_id', '=', termId)
-    .orderBy('i.section_id')
-    .orderBy('i.position')
-    .execute();
-  for (const row of instructors) {
-    byId.get(row.section_id)?.instructors.push({ name: row.name, userId: row.user_id });
+  for (const row of await listTermInstructors(db, termId)) {
+    byId.get(row.sectionId)?.instructors.push({ name: row.name, userId: row.userId });
   }
-  const reserved = await db
-    .selectFrom('section_reserved_seats as r')
-    .innerJoin('sections as s', 's.id', 'r.section_id')
-    .select(['r.section_id', 'r.group_kind', 'r.group_value', 'r.label', 'r.seats', 'r.until'])
-    .where('s.term_id', '=', termId)
-    .orderBy('r.id')
-    .execute();
-  for (const row of reserved) {
-    byId.get(row.section_id)?.reservedSeats.push({
-      groupKind: row.group_kind,
-      groupValue: row.group_value,
-      label: row.label,
-      seats: row.seats,
-      until: row.until === null ? null : new Date(row.until),
-    });
+  for (const { sectionId, ...rule } of await listTermReservedSeats(db, termId)) {
+    byId.get(sectionId)?.reservedSeats.push(rule);
   }
   const enrolments = await db
     .selectFrom('section_imported_enrolments as e')
@@ -608,15 +624,8 @@ export async function listTermSections(db: Executor, termId: string): Promise<Ex
     byId.set(row.id, section);
     return section;
   });
-  const instructors = await db
-    .selectFrom('section_instructors as i')
-    .innerJoin('sections as s', 's.id', 'i.section_id')
-    .select(['i.section_id', 'i.name'])
-    .where('s.term_id', '=', termId)
-    .orderBy('i.section_id')
-    .orderBy('i.position')
-    .execute();
-  for (const row of instructors) byId.get(row.section_id)?.instructors.push(row.name);
+  for (const row of await listTermInstructors(db, termId))
+    byId.get(row.sectionId)?.instructors.push(row.name);
   const meetings = await db
     .selectFrom('section_meetings as m')
     .innerJoin('sections as s', 's.id', 'm.section_id')
@@ -634,21 +643,8 @@ export async function listTermSections(db: Executor, termId: string): Promise<Ex
     .execute();
   for (const { section_id: sectionId, ...meeting } of meetings)
     byId.get(sectionId)?.meetings.push(meeting);
-  const reserved = await db
-    .selectFrom('section_reserved_seats as r')
-    .innerJoin('sections as s', 's.id', 'r.section_id')
-    .select(['r.section_id', 'r.group_kind', 'r.group_value', 'r.label', 'r.seats', 'r.until'])
-    .where('s.term_id', '=', termId)
-    .orderBy('r.id')
-    .execute();
-  for (const row of reserved) {
-    byId.get(row.section_id)?.reservedSeats.push({
-      groupKind: row.group_kind,
-      groupValue: row.group_value,
-      label: row.label,
-      seats: row.seats,
-      until: row.until === null ? null : new Date(row.until).toISOString(),
-    });
+  for (const { sectionId, until, ...rule } of await listTermReservedSeats(db, termId)) {
+    byId.get(sectionId)?.reservedSeats.push({ ...rule, until: until?.toISOString() ?? null });
   }
   return out;
 }
