@@ -1252,7 +1252,7 @@ export interface SectionSearchFilter {
   termId?: string | undefined;
   courseId?: string | undefined;
   tsQuery?: string | undefined;
-  /** A CRN the text may be; matched exactly besides the words. */
+  /** A CRN the text may be: when a section of the term has it, that section is the answer. */
   crn?: string | undefined;
   subjects?: string[] | undefined;
   daysMask?: number | undefined;
@@ -1281,11 +1281,28 @@ export async function searchSections(
   if (filter.courseId !== undefined) conditions.push(sql`s.course_id = ${filter.courseId}`);
   if (!filter.includeCancelled) conditions.push(sql`s.status = 'active'`);
   if (filter.tsQuery !== undefined) {
-    const words = sql`c.search_vector @@ to_tsquery('simple', ${filter.tsQuery})`;
-    conditions.push(filter.crn === undefined ? words : sql`(${words} or s.crn = ${filter.crn})`);
+    // A query that is a CRN of the term finds that section; other words match courses, whose
+    // GIN index the planner weighs against reading the term in order (an OR of the two would
+    // turn every search into a scan of the term).
+    const crnSection =
+      filter.crn !== undefined && filter.termId !== undefined
+        ? await db
+            .selectFrom('sections')
+            .select('id')
+            .where('term_id', '=', filter.termId)
+            .where('crn', '=', filter.crn)
+            .executeTakeFirst()
+        : undefined;
+    conditions.push(
+      crnSection
+        ? sql`s.id = ${crnSection.id}`
+        : sql`c.search_vector @@ to_tsquery('simple', ${filter.tsQuery})`,
+    );
   }
   if (filter.subjects && filter.subjects.length > 0) {
-    conditions.push(sql`c.subject_code = any(${filter.subjects}::text[])`);
+    conditions.push(
+      sql`s.course_id = any(array(select m.id from courses m where m.subject_code = any(${filter.subjects}::text[])))`,
+    );
   }
   if (filter.daysMask !== undefined) {
     // Listed as the mask's subsets rather than a bitwise test: the planner then estimates the
@@ -1322,10 +1339,7 @@ export async function searchSections(
   // The course is joined only when a filter or the sort reads it, so a page in code or start-time
   // order comes straight from one index of sections.
   const needsCourse =
-    filter.tsQuery !== undefined ||
-    (filter.subjects !== undefined && filter.subjects.length > 0) ||
-    filter.credits !== undefined ||
-    filter.sort === 'title';
+    filter.tsQuery !== undefined || filter.credits !== undefined || filter.sort === 'title';
   const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const keyColumns = spec.keys.map((key, i) => sql`${key} as ${sql.ref(`k${i}`)}`);
   const keyRefs = spec.keys.map((_, i) => sql.ref(`page.k${i}`));
