@@ -1,6 +1,7 @@
 // The demo university: people (identity) and, with the catalog module, terms, courses and sections.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { seedDemoTuition } from '../modules/billing/billing.seed.ts';
 import { seedDemoCatalog } from './demo-catalog.seed.ts';
 import { seedDemoPeople } from './demo-people.seed.ts';
 
@@ -35,6 +36,7 @@ export async function seedDemoUniversity(
 ): Promise<SeedResult> {
   // People first: the catalog part assigns `people.instructors` to sections.
   const people = await seedDemoPeople(db, options);
-  await seedDemoCatalog(db, { size: options.size, progress: options.progress });
+  const catalog = await seedDemoCatalog(db, { size: options.size, progress: options.progress });
+  await seedDemoTuition(db, catalog);
   return { logins: people.logins };
 }

@@ -210,6 +210,25 @@ describe('pricing a change of load', () => {
     expect(lines.find((l) => l.component === 'tuition')?.amount).toBe(-1_500_00);
   });
 
+  it('counts a course once when the load holds its lecture and its lab', () => {
+    const lecture = item('chem-lec', 'chem', 4);
+    const lab = item('chem-lab', 'chem', 4);
+    const withLab = priceLoadChange(rules, {
+      before: [lecture],
+      after: [lecture, lab],
+      refundPercent: 100,
+      summary: 'CHEM lab added',
+    });
+    expect(withLab.filter((l) => l.component === 'tuition')).toEqual([]);
+    const both = priceLoadChange(rules, {
+      before: [],
+      after: [lecture, lab],
+      refundPercent: 100,
+      summary: 'CHEM added',
+    });
+    expect(both.find((l) => l.component === 'tuition')?.amount).toBe(2_000_00);
+  });
+
   it('nets a swap between two sections of one course to nothing', () => {
     const chemOther = item('chem-2', 'chem', 4);
     const lines = priceLoadChange(rules, {

@@ -4,7 +4,8 @@
 // The rules, as a bursar would state them:
 // 1. Tuition for a load of C credits is the amount of the flat-rate band that contains C (bands
 //    are inclusive at both ends and never overlap); outside every band it is C × the per-credit
-//    rate, rounded half up to the minor unit. No credits cost nothing.
+//    rate, rounded half up to the minor unit. No credits cost nothing. A course counts its credits
+//    once however many of its sections (lecture, lab, discussion) the load holds.
 // 2. Every change of a student's load in a term (add, drop, swap, a released pay-to-enrol hold)
 //    is priced as one move from the load before to the load after:
 //    - tuition: the difference T(after) − T(before). An increase is charged in full. A decrease
@@ -72,8 +73,19 @@ function toHundredths(credits: number): number {
   return Math.round(credits * 100);
 }
 
+/**
+ * A course's credits count once, however many of its sections (a lecture and its lab or
+ * discussion) are in the load: the largest of them, in case only one section carries them.
+ */
 export function totalCredits(load: readonly LoadItem[]): number {
-  return load.reduce((sum, item) => sum + toHundredths(item.credits), 0) / 100;
+  const byCourse = new Map<string, number>();
+  for (const item of load) {
+    byCourse.set(
+      item.courseId,
+      Math.max(byCourse.get(item.courseId) ?? 0, toHundredths(item.credits)),
+    );
+  }
+  return [...byCourse.values()].reduce((sum, hundredths) => sum + hundredths, 0) / 100;
 }
 
 export function formatCredits(credits: number): string {

@@ -122,7 +122,7 @@ export async function upsertTuition(
     payment_hold_minutes: number;
     financial_hold_when_overdue: boolean;
     reminder_days_before: number[];
-    updated_by: string;
+    updated_by: string | null;
     updated_at: Date;
   },
 ): Promise<void> {
