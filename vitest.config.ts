@@ -12,8 +12,10 @@ export default defineConfig({
           include: ['src/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['./src/test/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          // Generous: a shared CI machine can be ten times slower than a laptop. Tests never
+          // assert timings; a limit only stops a hung test.
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
           // Each file gets its own database; two workers keep the two cores busy.
           pool: 'forks',
           maxWorkers: 2,

@@ -74,6 +74,14 @@ export interface UnderPressureLimits {
   sampleIntervalMs: number;
 }
 
+/** LOAD_SHEDDING=false: every check off. */
+export const NO_LOAD_SHEDDING: UnderPressureLimits = {
+  maxEventLoopDelay: 0,
+  maxEventLoopUtilization: 0,
+  maxHeapUsedBytes: 0,
+  sampleIntervalMs: 1000,
+};
+
 /**
  * Shed load when the event loop lags by a second on average, or (on PostgreSQL) is busy 98% of a
  * second. Embedded PGlite runs its queries on the event loop, so there a busy loop only means a
@@ -191,7 +199,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       return new RateLimitedError(retryAfter, `Too many requests. Try again in ${retryAfter} s.`);
     },
   });
-  const pressure = options.underPressure ?? defaultUnderPressure(database.kind);
+  const pressure =
+    options.underPressure ??
+    (config.loadShedding ? defaultUnderPressure(database.kind) : NO_LOAD_SHEDDING);
   // Start-up (schema compilation, pg-boss, a first seed) keeps the loop busy; samples taken then
   // say nothing about load, so shedding starts two sample intervals after the app is ready.
   let sheddingFrom = Number.POSITIVE_INFINITY;

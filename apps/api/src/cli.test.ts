@@ -29,7 +29,10 @@ async function registrar(args: string[], env: Record<string, string>): Promise<R
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
-describe('registrar usage', () => {
+// Each command is a new process (and most open a database): slow on a loaded machine.
+const SPAWN_TIMEOUT_MS = 300_000;
+
+describe('registrar usage', { timeout: SPAWN_TIMEOUT_MS }, () => {
   const env = { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'openregistrar-cli-')) };
 
   it('runs through the npm bin link, as `npx registrar` does', async () => {
@@ -95,7 +98,7 @@ describe('registrar usage', () => {
   });
 });
 
-describe('registrar against a database', () => {
+describe('registrar against a database', { timeout: SPAWN_TIMEOUT_MS }, () => {
   // The embedded database in a fresh DATA_DIR, or a fresh PostgreSQL database under TEST_DATABASE_URL.
   let env: Record<string, string>;
   let postgres: TestDatabase | undefined;

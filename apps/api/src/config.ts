@@ -23,6 +23,8 @@ export interface Config {
   readonly mailFrom: string;
   readonly logLevel: LogLevel;
   readonly trustProxy: boolean;
+  /** Answer 503 while the process is overloaded (event loop lagging) instead of slowing down. */
+  readonly loadShedding: boolean;
   readonly corsOrigins: readonly string[];
   /** Load the demo university on first start of an empty database. */
   readonly seedDemo: boolean;
@@ -175,6 +177,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
   }
   const trustProxy = parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false, problems);
+  const loadShedding = parseBoolean('LOAD_SHEDDING', env.LOAD_SHEDDING, true, problems);
   const seedDemo = parseBoolean(
     'SEED_DEMO',
     env.SEED_DEMO,
@@ -249,6 +252,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     mailFrom,
     logLevel: logLevelRaw,
     trustProxy,
+    loadShedding,
     corsOrigins: Object.freeze(corsOrigins),
     seedDemo,
     isProduction,

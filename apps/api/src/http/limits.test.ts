@@ -88,6 +88,8 @@ describe('load shedding', () => {
       const body = shed.json<ProblemBody>();
       expect(body).toMatchObject({ status: 503, code: 'overloaded' });
       expect(body.requestId).toBe(shed.headers['x-request-id']);
+      // Liveness is never shed.
+      expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     } finally {
       await t.close();
     }

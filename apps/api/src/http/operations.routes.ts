@@ -19,6 +19,8 @@ export function registerOperationsRoutes(
   app.get(
     '/healthz',
     {
+      // Liveness must not fail under load, or an orchestrator would restart a busy process.
+      config: { pressureHandler: () => undefined },
       schema: {
         tags: ['operations'],
         summary: 'The process is up',

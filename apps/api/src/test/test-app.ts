@@ -7,7 +7,12 @@ import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type BuildAppOptions, type UnderPressureLimits } from '../app.ts';
+import {
+  buildApp,
+  NO_LOAD_SHEDDING,
+  type BuildAppOptions,
+  type UnderPressureLimits,
+} from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { createJobQueue, type JobQueue } from '../jobs/boss.ts';
@@ -120,16 +125,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/**
- * Load shedding reacts to how busy this shared machine happens to be, which no test should depend
- * on: test apps turn it off unless a test asks for thresholds (http/limits.test.ts does).
- */
-const NO_LOAD_SHEDDING: UnderPressureLimits = {
-  maxEventLoopDelay: 0,
-  maxEventLoopUtilization: 0,
-  maxHeapUsedBytes: 0,
-  sampleIntervalMs: 1000,
-};
+// Load shedding reacts to how busy this shared machine happens to be, which no test should depend
+// on: test apps turn it off unless a test asks for thresholds (http/limits.test.ts does).
 
 export interface TestAppOptions {
   clock?: Clock;
