@@ -5,9 +5,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { decodeHTML } from 'entities';
 import type { CourseRestrictions, SectionKind } from '../../db/tables/catalog.ts';
 import { CatalogFileError } from './interop.errors.ts';
-
-export const CATALOG_FORMATS = ['uiuc-csv', 'gt-scheduler', 'quacs'] as const;
-export type CatalogFormat = (typeof CATALOG_FORMATS)[number];
+import { CATALOG_FORMATS, type CatalogFormat } from './interop.schemas.ts';
 
 export function isCatalogFormat(value: string): value is CatalogFormat {
   return (CATALOG_FORMATS as readonly string[]).includes(value);

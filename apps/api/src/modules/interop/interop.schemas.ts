@@ -1,6 +1,9 @@
 // TypeBox schemas of catalog imports (status, progress, summary) and their static types.
+// Self-contained (typebox only), so the web app can take these types without server code.
 import { Type, type Static, type TSchema } from 'typebox';
-import { CATALOG_FORMATS } from './interop.catalog-formats.ts';
+
+export const CATALOG_FORMATS = ['uiuc-csv', 'gt-scheduler', 'quacs'] as const;
+export type CatalogFormat = (typeof CATALOG_FORMATS)[number];
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Count = Type.Integer({ minimum: 0 });

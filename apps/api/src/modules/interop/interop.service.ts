@@ -29,7 +29,6 @@ import {
   isCatalogFormat,
   parseCatalogFiles,
   type CatalogBatch,
-  type CatalogFormat,
   type ImportedCourse,
   type ImportedSection,
   type PrerequisiteSource,
@@ -66,7 +65,13 @@ import {
   type StoredSection,
   type StoredTerm,
 } from './interop.repo.ts';
-import type { CatalogImport, FileSummary, ImportCounts, ImportReport } from './interop.schemas.ts';
+import type {
+  CatalogFormat,
+  CatalogImport,
+  FileSummary,
+  ImportCounts,
+  ImportReport,
+} from './interop.schemas.ts';
 
 export interface ImportOptions {
   format: string;
