@@ -889,3 +889,135 @@ describe('section lifecycle through the catalog', () => {
     await consistent();
   });
 });
+
+describe('reserved seats, notices and the audit log', () => {
+  it('holds reserved seats from other students until the release date', async () => {
+    courseNumber += 1;
+    await world.addCourse({ code: `RSV ${courseNumber}`, credits: 3 });
+    const s = await world.addSection({
+      course: `RSV ${courseNumber}`,
+      code: 'A',
+      capacity: 2,
+      reservedSeats: [
+        {
+          kind: 'class_standing',
+          value: 'freshman',
+          label: 'first-years',
+          seats: 1,
+          until: new Date(clock.now().getTime() + 7 * 86_400_000),
+        },
+      ],
+    });
+    const [sophomore, another, freshman] = [
+      await world.addStudent(),
+      await world.addStudent(),
+      await world.addStudent({ classStanding: 'freshman', creditsEarned: 0 }),
+    ];
+    expect((await register(sophomore, s)).statusCode).toBe(201);
+    const refused = await register(another, s);
+    expect(refused.statusCode).toBe(422);
+    expect(
+      refused.json<{ errors: Array<{ code: string; message: string }> }>().errors[0],
+    ).toMatchObject({
+      code: 'section_full',
+      message: expect.stringContaining('The free seat is reserved for first-years until'),
+    });
+    expect((await register(freshman, s)).statusCode).toBe(201);
+    await consistent();
+  });
+
+  it('marks notifications read, one or all', async () => {
+    const s = await newSection({ capacity: 1, waitlistCapacity: 2 });
+    const [holder, next] = [await world.addStudent(), await world.addStudent()];
+    const held = (await register(holder, s)).json<{ registration: { id: string } }>().registration
+      .id;
+    await register(next, s);
+    await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/me/registrations/${held}`,
+      headers: holder.headers,
+    });
+    const page = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me/notifications?unreadOnly=true',
+      headers: next.headers,
+    });
+    const { items, unreadCount } = page.json<{
+      items: Array<{ id: string }>;
+      unreadCount: number;
+    }>();
+    expect(unreadCount).toBe(1);
+    const read = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/me/notifications/${items[0]!.id}/read`,
+      headers: next.headers,
+    });
+    expect(read.statusCode).toBe(204);
+    const notMine = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/me/notifications/${items[0]!.id}/read`,
+      headers: holder.headers,
+    });
+    expect(notMine.statusCode).toBe(404);
+    const after = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me/notifications',
+      headers: next.headers,
+    });
+    expect(after.json()).toMatchObject({
+      unreadCount: 0,
+      items: [{ id: items[0]!.id, readAt: expect.any(String) }],
+    });
+    const all = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/notifications/read-all',
+      headers: next.headers,
+    });
+    expect(all.statusCode).toBe(204);
+  });
+
+  it('pages through the audit log with filters, for admins only', async () => {
+    const s = await newSection({ capacity: 5 });
+    const students = [await world.addStudent(), await world.addStudent(), await world.addStudent()];
+    for (const who of students) await register(who, s);
+    const registrar = await admin();
+    const first = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/audit?sectionId=${s}&limit=2`,
+      headers: registrar.headers,
+    });
+    const page1 = first.json<{
+      items: Array<{ id: string; studentId: string }>;
+      nextCursor: string | null;
+    }>();
+    expect(page1.items).toHaveLength(2);
+    expect(page1.nextCursor).toBeTruthy();
+    const second = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/audit?sectionId=${s}&limit=2&cursor=${page1.nextCursor}`,
+      headers: registrar.headers,
+    });
+    const page2 = second.json<{
+      items: Array<{ id: string; studentId: string }>;
+      nextCursor: string | null;
+    }>();
+    expect(page2.items).toHaveLength(1);
+    expect(page2.nextCursor).toBeNull();
+    // Newest first: the last registration is on the first page.
+    expect([...page1.items, ...page2.items].map((i) => i.studentId)).toEqual(
+      students.map((x) => x.id).reverse(),
+    );
+    const asStudent = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit',
+      headers: students[0]!.headers,
+    });
+    expect(asStudent.statusCode).toBe(403);
+    const refusedOnly = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/audit?sectionId=${s}&outcome=refused`,
+      headers: registrar.headers,
+    });
+    expect(refusedOnly.json()).toEqual({ items: [], nextCursor: null });
+  });
+});
