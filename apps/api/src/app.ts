@@ -36,6 +36,8 @@ import { createMailer, type Mailer } from './lib/mailer.ts';
 import { createLiveHub, type LiveHub } from './modules/registration/registration.live.ts';
 import { liveRoutes } from './modules/registration/registration.live.routes.ts';
 import { calendarRoutes } from './modules/registration/registration.calendar.routes.ts';
+import { createRegistrationService } from './modules/registration/registration.service.ts';
+import { registrationRoutes } from './modules/registration/registration.routes.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 
 export type App = FastifyInstance & { withTypeProvider(): FastifyInstance };
@@ -283,7 +285,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   registerOperationsRoutes(app, { database, metrics });
 
   await app.register(identityRoutes, { prefix: '/api/v1', deps });
-  await app.register(catalogRoutes, { prefix: '/api/v1', deps });
+  // The registration engine reacts to cancellations and capacity changes in the catalog's own
+  // transaction, and declares its jobs before the queue starts.
+  const registration = createRegistrationService(deps);
+  registration.defineJobs();
+  await app.register(catalogRoutes, {
+    prefix: '/api/v1',
+    deps,
+    sectionHooks: registration.sectionHooks,
+  });
+  await app.register(registrationRoutes, { prefix: '/api/v1', deps, engine: registration });
   await app.register(liveRoutes, { prefix: '/api/v1', deps });
   await app.register(calendarRoutes, { prefix: '/api/v1', deps });
   await app.register(billingRoutes, { prefix: '/api/v1', deps });
