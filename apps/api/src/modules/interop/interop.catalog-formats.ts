@@ -1420,6 +1420,13 @@ function mergeQuacsRequisites(
   let standings: string[] | undefined;
   for (const section of sections) {
     const requisite = requisites.get(section.crn);
+    // The course is open to a standing if any of its sections is; a section without (readable)
+    // restrictions is open to all.
+    const allowed = requisite ? quacsStandings(requisite.restrictions) : undefined;
+    if (typeof allowed === 'string') batch.skipped.add(allowed, `CRN ${section.crn}`);
+    const open = Array.isArray(allowed) ? allowed : ALL_STANDINGS;
+    const before = standings ?? [];
+    standings = ALL_STANDINGS.filter((s) => open.includes(s) || before.includes(s));
     if (!requisite) continue;
     if (isRecord(requisite.prerequisites)) {
       const key = JSON.stringify(requisite.prerequisites);
@@ -1442,14 +1449,6 @@ function mergeQuacsRequisites(
           corequisites.push(code);
         }
       }
-    }
-    const allowed = quacsStandings(requisite.restrictions);
-    if (typeof allowed === 'string') {
-      batch.skipped.add(allowed, `CRN ${section.crn}`);
-    } else if (allowed) {
-      // The course is open to a standing if any of its sections is.
-      const before = standings ?? [];
-      standings = ALL_STANDINGS.filter((s) => allowed.includes(s) || before.includes(s));
     }
   }
   course.prerequisites = prerequisites ? { kind: 'quacs', tree: prerequisites } : null;

@@ -303,6 +303,13 @@ describe.skipIf(!HAS_SHARED_DATA)('quacs: Occidental spring 2024 with its compan
         .where('section_code', 'like', '%-%')
         .executeTakeFirstOrThrow();
       expect(Number(labs.n)).toBe(29);
+      // Class-standing restrictions (python over prerequisites.json: a course is open to a
+      // standing when any of its sections is): 531 of the 534 courses are restricted.
+      const restricted = await sql<{ n: number }>`
+        select count(*)::int as n from courses where restrictions <> '{}'::jsonb`.execute(
+        database.db,
+      );
+      expect(restricted.rows[0]!.n).toBe(531);
     },
     SLOW,
   );
