@@ -79,12 +79,15 @@ export interface SectionsTable {
   linked_group: string | null;
   status: Generated<'active' | 'cancelled'>;
   cancelled_at: NullableTimestamp;
-  /** Kept by triggers on section_meetings: bit mask of scheduled days (M=1 … U=64), 0 if none. */
-  meeting_days: ColumnType<number, never, never>;
-  first_start_time: ColumnType<string | null, never, never>;
-  last_end_time: ColumnType<string | null, never, never>;
-  /** Copied from the course by a trigger, for ordered index scans; never written by code. */
-  course_code: ColumnType<string, never, never>;
+  /**
+   * Kept by triggers on section_meetings: bit mask of scheduled days (M=1 … U=64), 0 if none.
+   * Bulk inserts may give the summary up front (the triggers correct anything else).
+   */
+  meeting_days: ColumnType<number, number | undefined, never>;
+  first_start_time: ColumnType<string | null, string | null | undefined, never>;
+  last_end_time: ColumnType<string | null, string | null | undefined, never>;
+  /** Copied from the course (by a trigger unless the insert gives it), for ordered index scans. */
+  course_code: ColumnType<string, string | undefined, never>;
   /** Generated: the folded section title (null when the course title applies). */
   title_key: ColumnType<string | null, never, never>;
   created_at: Generated<Date>;

@@ -28,7 +28,7 @@ import {
   type Term,
 } from './catalog.schemas.ts';
 import { describeRequisite, parseOptionalRequisite } from './catalog.requisites.ts';
-import type { CursorPayload, SortKeyValue } from './catalog.search.ts';
+import { daysMask, type CursorPayload, type SortKeyValue } from './catalog.search.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -934,12 +934,26 @@ export async function insertSections(
   termId: string,
   records: ReadonlyArray<SectionRecord & { id?: string }>,
 ): Promise<string[]> {
+  const seen = new Set<string>();
+  for (const r of records) {
+    if (seen.has(r.crn)) throw new CrnTakenError(r.crn);
+    seen.add(r.crn);
+  }
   const ids = records.map((r) => r.id ?? newId());
-  const sectionValues = records.map((r, i) => ({ id: ids[i]!, ...sectionRowColumns(termId, r) }));
+  const codes = await courseCodesByIds(
+    db,
+    records.map((r) => r.courseId),
+  );
+  const sectionValues = records.map((r, i) => ({
+    id: ids[i]!,
+    ...sectionRowColumns(termId, r),
+    ...scheduleSummary(r.meetings),
+    ...(codes.has(r.courseId) ? { course_code: codes.get(r.courseId)! } : {}),
+  }));
   for (const batch of chunks(sectionValues)) {
     await translateUnique(db.insertInto('sections').values(batch).execute(), (constraint) =>
       constraint === 'sections_term_id_crn_key' || constraint === ''
-        ? new CrnTakenError(crnInConflict(batch, records))
+        ? new CrnTakenError(batch.length === 1 ? batch[0]!.crn : batch.map((b) => b.crn).join(', '))
         : undefined,
     );
   }
@@ -950,16 +964,38 @@ export async function insertSections(
   return ids;
 }
 
-function crnInConflict(
-  batch: ReadonlyArray<{ crn: string }>,
-  records: ReadonlyArray<{ crn: string }>,
-): string {
-  const seen = new Set<string>();
-  for (const r of records) {
-    if (seen.has(r.crn)) return r.crn;
-    seen.add(r.crn);
+/**
+ * What the meeting triggers would compute for these meetings, given with the insert so the
+ * triggers find nothing to rewrite (they remain the authority and correct any difference).
+ */
+function scheduleSummary(meetings: readonly MeetingRecord[]) {
+  const scheduled = meetings.filter((m) => m.days && m.startTime && m.endTime);
+  if (scheduled.length === 0)
+    return { meeting_days: 0, first_start_time: null, last_end_time: null };
+  return {
+    meeting_days: scheduled.reduce((mask, m) => mask | daysMask(m.days!), 0),
+    first_start_time: scheduled.map((m) => m.startTime!).sort()[0]!,
+    last_end_time: scheduled
+      .map((m) => m.endTime!)
+      .sort()
+      .at(-1)!,
+  };
+}
+
+async function courseCodesByIds(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  const map = new Map<string, string>();
+  for (const batch of chunks([...new Set(ids)], 5000)) {
+    const rows = await db
+      .selectFrom('courses')
+      .select(['id', 'code'])
+      .where('id', 'in', batch)
+      .execute();
+    for (const row of rows) map.set(row.id, row.code);
   }
-  return batch.length === 1 ? batch[0]!.crn : batch.map((b) => b.crn).join(', ');
+  return map;
 }
 
 async function insertSectionParts(

@@ -390,4 +390,38 @@ describe('section search', () => {
     expect(await codes('days=TR&startAfter=14:30')).toEqual(['MATH 231 B1']);
     expect(await codes('days=MWF')).toEqual(['CS 225 AL1', 'MATH 221 A1']);
   });
+
+  it('fills the course code and meeting summary of a section written without them', async () => {
+    // Another module (or an operator) inserting rows directly: the triggers supply what search reads.
+    const db = t.database.db;
+    const course = await db
+      .selectFrom('courses')
+      .select('id')
+      .where('code', '=', 'FR 101')
+      .executeTakeFirstOrThrow();
+    const id = '0190a000-0000-7000-8000-0000000000f1';
+    await db
+      .insertInto('sections')
+      .values({
+        id,
+        term_id: termId,
+        course_id: course.id,
+        crn: '49999',
+        section_code: 'B',
+        capacity: 10,
+      })
+      .execute();
+    await db
+      .insertInto('section_meetings')
+      .values({
+        id: '0190a000-0000-7000-8000-0000000000f2',
+        section_id: id,
+        days: 'TR',
+        start_time: '15:00',
+        end_time: '16:15',
+      })
+      .execute();
+    expect(await codes('subject=FR&days=TR&startAfter=15:00')).toEqual(['FR 101 B']);
+    expect(await codes('subject=FR')).toEqual(['FR 101 A', 'FR 101 B']);
+  });
 });
