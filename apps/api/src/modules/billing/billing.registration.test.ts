@@ -250,7 +250,16 @@ describe('pay-to-enrol terms', () => {
     }>().registration;
     expect(registration.status).toBe('pending_payment');
     expect(new Date(registration.offerExpiresAt).getTime()).toBe(start.getTime() + 20 * 60_000);
-    expect((await account(student)).balance).toBe(400_00);
+    const held = await account(student);
+    expect(held.balance).toBe(400_00);
+    expect(held.heldSeats).toEqual([
+      {
+        registrationId: registration.id,
+        sectionId: section,
+        code: expect.stringMatching(/^CE 100 /),
+        expiresAt: registration.offerExpiresAt,
+      },
+    ]);
 
     const payment = (
       await t.app.inject({
@@ -277,7 +286,7 @@ describe('pay-to-enrol terms', () => {
     } finally {
       clock.set(start);
     }
-    expect((await account(student)).balance).toBe(0);
+    expect(await account(student)).toMatchObject({ balance: 0, heldSeats: [] });
     await consistent();
   });
 

@@ -88,7 +88,15 @@ export async function lockStudentAccount(tx: Transaction<DB>, studentId: string)
 // ---- tuition setup
 
 export async function findTuition(db: Executor, termId: string): Promise<TuitionRow | undefined> {
-  return db.selectFrom('term_tuition').selectAll().where('term_id', '=', termId).executeTakeFirst();
+  return (
+    db
+      .selectFrom('term_tuition')
+      .selectAll()
+      // A date column arrives as a Date at local midnight; the text is the date itself.
+      .select(sql<string | null>`to_char(due_on, 'YYYY-MM-DD')`.as('due_on'))
+      .where('term_id', '=', termId)
+      .executeTakeFirst()
+  );
 }
 
 /** The term's fees in their order, each with the code of the course or section it names. */
@@ -496,6 +504,41 @@ export async function termAccounts(db: Executor, studentId: string): Promise<Ter
     currency: r.currency.trim(),
     net: Number(r.net),
     dueDate: r.due_on,
+  }));
+}
+
+export interface HeldSeatRow {
+  registrationId: string;
+  sectionId: string;
+  code: string;
+  expiresAt: Date | null;
+}
+
+/**
+ * Pay-to-enrol seats the student holds until paid (read from the registration module's table,
+ * so the account page can say what a payment will confirm and by when).
+ */
+export async function listHeldSeats(db: Executor, studentId: string): Promise<HeldSeatRow[]> {
+  const rows = await db
+    .selectFrom('registrations as r')
+    .innerJoin('sections as s', 's.id', 'r.section_id')
+    .innerJoin('courses as c', 'c.id', 's.course_id')
+    .select([
+      'r.id',
+      'r.section_id',
+      sql<string>`c.code || ' ' || s.section_code`.as('code'),
+      'r.offer_expires_at',
+    ])
+    .where('r.student_id', '=', studentId)
+    .where('r.status', '=', 'pending_payment')
+    .orderBy('r.offer_expires_at')
+    .orderBy('r.id')
+    .execute();
+  return rows.map((r) => ({
+    registrationId: r.id,
+    sectionId: r.section_id,
+    code: r.code,
+    expiresAt: r.offer_expires_at,
   }));
 }
 

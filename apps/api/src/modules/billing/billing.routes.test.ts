@@ -701,3 +701,40 @@ describe('billing over HTTP (test provider)', () => {
     });
   });
 });
+
+describe('the daily billing job', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
+      clock: fixedClock(new Date('2026-09-10T15:00:00Z')),
+      startJobs: true,
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('runs once a day whoever triggers it, and books the next day', async () => {
+    const service = createBillingService({
+      db: t.database.db,
+      config: t.config,
+      clock: fixedClock(new Date('2026-09-10T15:00:00Z')),
+      mailer: createMailer({ db: t.database.db, config: t.config }),
+      jobs: t.jobs,
+    });
+    await service.runDailyJob();
+    await service.runDailyJob();
+    const runs = await sql<{ job: string; day: string }>`
+      select job, to_char(run_on, 'YYYY-MM-DD') as day from billing_job_runs`.execute(
+      t.database.db,
+    );
+    expect(runs.rows).toEqual([{ job: 'billing.daily', day: '2026-09-10' }]);
+    const booked = await sql<{ start_after: Date }>`
+      select start_after from pgboss.job where name = 'billing.daily' and state = 'created'`.execute(
+      t.database.db,
+    );
+    expect(booked.rows.map((r) => new Date(r.start_after).toISOString())).toEqual([
+      '2026-09-11T11:00:00.000Z',
+    ]);
+  });
+});

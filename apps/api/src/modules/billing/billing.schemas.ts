@@ -180,6 +180,18 @@ export const Account = Type.Object({
   balances: Type.Array(CurrencyBalance),
   terms: Type.Array(TermAccount),
   nextDueDate: Nullable(DateOnly),
+  heldSeats: Type.Array(
+    Type.Object({
+      registrationId: Id,
+      sectionId: Id,
+      code: Type.String(),
+      expiresAt: Nullable(Instant),
+    }),
+    {
+      description:
+        'Pay-to-enrol seats held until paid; a payment clearing the balance confirms them',
+    },
+  ),
   testMode: Type.Boolean({ description: 'Online payments use the built-in test provider' }),
 });
 

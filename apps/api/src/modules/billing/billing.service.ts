@@ -535,9 +535,10 @@ export function createBillingService(deps: BillingDeps) {
   async function account(studentId: string): Promise<Account> {
     const student = await requireStudent(db, studentId);
     const now = clock.now();
-    const [balances, terms] = await Promise.all([
+    const [balances, terms, held] = await Promise.all([
       repo.balancesFor(db, studentId, now),
       repo.termAccounts(db, studentId),
+      repo.listHeldSeats(db, studentId),
     ]);
     const currency =
       balances[0]?.currency ?? (await repo.defaultCurrencyFor(db, studentId)) ?? DEFAULT_CURRENCY;
@@ -560,6 +561,12 @@ export function createBillingService(deps: BillingDeps) {
       })),
       terms,
       nextDueDate: upcoming[0] ?? null,
+      heldSeats: held.map((h) => ({
+        registrationId: h.registrationId,
+        sectionId: h.sectionId,
+        code: h.code,
+        expiresAt: h.expiresAt ? iso(h.expiresAt) : null,
+      })),
       testMode: provider.name === 'test',
     };
   }

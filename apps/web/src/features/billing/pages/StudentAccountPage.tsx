@@ -1,17 +1,40 @@
 // The student's account: balance, what is due when, the ledger, payments, statements, and Pay.
-import { Button, Paper, Stack, Title } from '@mantine/core';
+import { Alert, Button, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useSearchParams } from 'react-router';
 import { PageHeader } from '../../../components/PageHeader.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { useAccount } from '../api/account.ts';
 import { statementUrl } from '../api/ledger.ts';
+import type { Account } from '../api/types.ts';
 import { AccountSummary, AccountSummarySkeleton } from '../components/AccountSummary.tsx';
 import { IconCreditCard, IconDownload, IconReceipt } from '../components/billing-icons.tsx';
 import { LedgerTable } from '../components/LedgerTable.tsx';
 import { PaymentResult } from '../components/PaymentResult.tsx';
 import { PaymentsTable } from '../components/PaymentsTable.tsx';
 import { PayModal } from '../components/PayModal.tsx';
+
+const holdFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Pay-to-enrol seats are kept only if paid in time: say which, and until when. */
+function HeldSeats(props: { seats: Account['heldSeats'] }) {
+  if (props.seats.length === 0) return null;
+  return (
+    <Alert color="orange" variant="light" title="Seats held until you pay" data-testid="held-seats">
+      <Text size="sm" mb={4}>
+        Pay your balance to keep these seats; a seat not paid for in time goes to the next student.
+      </Text>
+      <List size="sm">
+        {props.seats.map((seat) => (
+          <List.Item key={seat.registrationId}>
+            {seat.code}
+            {seat.expiresAt ? ` — until ${holdFormat.format(new Date(seat.expiresAt))}` : ''}
+          </List.Item>
+        ))}
+      </List>
+    </Alert>
+  );
+}
 
 export function StudentAccountPage() {
   const account = useAccount(null);
@@ -69,6 +92,7 @@ export function StudentAccountPage() {
         {account.isError && (
           <ProblemAlert error={account.error} onRetry={() => void account.refetch()} />
         )}
+        {account.data && <HeldSeats seats={account.data.heldSeats} />}
         {account.isPending ? (
           <AccountSummarySkeleton />
         ) : (
