@@ -441,7 +441,11 @@ export const billingRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (fasti
           summary: 'TEST MODE checkout outcome: succeed or decline, then back to the account',
           params: CheckoutParams,
           body: TestCheckoutForm,
-          response: { 400: ProblemSchema, 404: ProblemSchema },
+          response: {
+            303: Type.Null({ description: 'Redirect back to the account page with the outcome' }),
+            400: ProblemSchema,
+            404: ProblemSchema,
+          },
         },
       },
       async (request, reply) => {
