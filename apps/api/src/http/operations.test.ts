@@ -26,7 +26,8 @@ describe('/readyz', () => {
     } finally {
       await t.close();
     }
-  });
+    // A fresh embedded database migrated from nothing: slow on a busy 2-core machine.
+  }, 240_000);
 
   it('is 503 database_unavailable when the database is gone', async () => {
     const t = await createTestApp();
