@@ -298,7 +298,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(liveRoutes, { prefix: '/api/v1', deps });
   await app.register(calendarRoutes, { prefix: '/api/v1', deps });
   await app.register(billingRoutes, { prefix: '/api/v1', deps });
-  await app.register(interopRoutes, { prefix: '/api/v1', deps });
+  await app.register(interopRoutes, {
+    prefix: '/api/v1',
+    deps,
+    sectionHooks: registration.sectionHooks,
+  });
 
   if (serveWebApp) {
     await app.register(fastifyStatic, {

@@ -191,6 +191,110 @@ describe.skipIf(!HAS_SHARED_DATA)('admin catalog imports', () => {
     expect(await catalogFacts(t.database.db)).toEqual(before);
   }, 240_000);
 
+  it('promotes from the wait-list when a re-import raises a section’s capacity', async () => {
+    const catalog = (cap: number) => [
+      {
+        name: '209901-courses.json',
+        content: JSON.stringify([
+          {
+            name: 'Physics',
+            code: 'PHYS',
+            courses: [
+              {
+                title: 'Mechanics',
+                subj: 'PHYS',
+                crse: '110',
+                id: 'PHYS-110',
+                sections: [
+                  {
+                    crn: 9001,
+                    subj: 'PHYS',
+                    crse: '110',
+                    sec: '01',
+                    credMin: 4,
+                    credMax: 4,
+                    title: 'Mechanics',
+                    cap,
+                    act: 0,
+                    rem: cap,
+                    attribute: '',
+                    timeslots: [
+                      {
+                        days: ['M', 'W'],
+                        instructor: 'Ada Park',
+                        location: 'Hall 2',
+                        timeStart: 1000,
+                        timeEnd: 1115,
+                        dateStart: '1/19',
+                        dateEnd: '4/27',
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ]),
+      },
+    ];
+    const first = await upload(admin, { format: 'quacs', termCode: '209901' }, catalog(1));
+    expect((await finished(first.json<{ import: CatalogImport }>().import.id)).status).toBe(
+      'succeeded',
+    );
+    const section = await t.database.db
+      .selectFrom('sections')
+      .innerJoin('terms', 'terms.id', 'sections.term_id')
+      .select(['sections.id', 'sections.term_id'])
+      .where('terms.code', '=', '209901')
+      .where('sections.crn', '=', '9001')
+      .executeTakeFirstOrThrow();
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/sections/${section.id}`,
+      headers: admin.headers,
+      payload: { waitlistCapacity: 5 },
+    });
+    expect(patched.statusCode).toBe(200);
+
+    const register = async (studentId: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/students/${studentId}/registrations`,
+        headers: { ...admin.headers, 'idempotency-key': `interop-${studentId}` },
+        payload: { sectionId: section.id, overrides: ['window'] },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json<{ registration: { status: string } }>().registration.status;
+    };
+    const first1 = await signedInAs(t, 'student');
+    const second = await signedInAs(t, 'student');
+    expect(await register(first1.account.id)).toBe('enrolled');
+    expect(await register(second.account.id)).toBe('waitlisted');
+
+    const grown = await upload(admin, { format: 'quacs', termCode: '209901' }, catalog(2));
+    const done = await finished(grown.json<{ import: CatalogImport }>().import.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.summary!.files[0]!.sections).toEqual({ created: 0, updated: 1, unchanged: 0 });
+    expect(done.summary!.files[0]!.notes.join(' ')).toContain(
+      'Capacity grew on 1 section(s) with a wait-list: their wait-lists were promoted.',
+    );
+    const list = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/students/${second.account.id}/registrations?termId=${section.term_id}`,
+      headers: admin.headers,
+    });
+    expect(list.statusCode).toBe(200);
+    expect(list.json<{ items: Array<{ status: string }> }>().items.map((r) => r.status)).toEqual([
+      'enrolled',
+    ]);
+    const seats = await t.database.db
+      .selectFrom('sections')
+      .select(['capacity', 'enrolled', 'waitlisted'])
+      .where('id', '=', section.id)
+      .executeTakeFirstOrThrow();
+    expect(seats).toEqual({ capacity: 2, enrolled: 2, waitlisted: 0 });
+  }, 240_000);
+
   it('answers 404 for an unknown import and 400 for a malformed id', async () => {
     const unknown = await t.app.inject({
       method: 'GET',
