@@ -1,6 +1,14 @@
 // Opens Kysely<DB> on the embedded PGlite database or on a PostgreSQL pool, and runs migrations.
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
@@ -46,6 +54,7 @@ export interface Database {
 }
 
 const MIGRATIONS_DIR = path.join(import.meta.dirname, 'migrations');
+const require = createRequire(import.meta.url);
 
 /**
  * PGlite has a single connection. Kysely's PGlite driver shares it between callers, so two
@@ -299,13 +308,19 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     };
   }
   let dataDir: string | undefined;
+  let loadDataDir = options.loadDataDir;
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
     dataDir = path.join(options.dataDir, 'pglite');
+    // A new embedded database starts from the install-time template when it matches this code.
+    if (!loadDataDir && !existsSync(dataDir)) {
+      const template = embeddedTemplatePath();
+      if (existsSync(template)) loadDataDir = new Blob([readFileSync(template)]);
+    }
   }
   const pglite = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
     extensions: PGLITE_EXTENSIONS,
     parsers: {
       1700: (v: string) => Number(v), // numeric
@@ -358,6 +373,60 @@ function createMigrator(db: Kysely<DB>): Migrator {
     db,
     provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }),
   });
+}
+
+/**
+ * Where the embedded-database template for this code lives: a dump of an empty database with every
+ * migration run, made by `npm install` (scripts/prepare.ts). Starting from it skips PGlite's
+ * initdb and the migrations, most of a first start. The name hashes the PGlite version and the
+ * migrations, so a template made for other code is never used.
+ */
+export function embeddedTemplatePath(): string {
+  const pglitePackage = packageJsonOf(require.resolve('@electric-sql/pglite'));
+  const hash = createHash('sha256');
+  hash.update(readFileSync(pglitePackage));
+  hash.update(Object.keys(PGLITE_EXTENSIONS).join(','));
+  for (const name of readdirSync(MIGRATIONS_DIR).sort()) {
+    hash.update(name);
+    hash.update(readFileSync(path.join(MIGRATIONS_DIR, name)));
+  }
+  // node_modules/.cache: beside the installed packages it belongs to, ignored by git.
+  const nodeModules = path.resolve(path.dirname(pglitePackage), '../..');
+  return path.join(
+    nodeModules,
+    '.cache/openregistrar',
+    `pglite-template-${hash.digest('hex').slice(0, 16)}.tar.gz`,
+  );
+}
+
+/** The package.json of the package a resolved entry file belongs to (its `exports` hide it). */
+function packageJsonOf(entry: string): string {
+  let dir = path.dirname(entry);
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${entry}`);
+    dir = parent;
+  }
+  return path.join(dir, 'package.json');
+}
+
+/** Writes the template for the current migrations (if missing) and returns its path. */
+export async function writeEmbeddedTemplate(): Promise<string> {
+  const file = embeddedTemplatePath();
+  if (existsSync(file)) return file;
+  const database = await openDatabase({});
+  try {
+    await migrateToLatest(database.db);
+    const dump = await database.pglite!.dumpDataDir('gzip');
+    mkdirSync(path.dirname(file), { recursive: true });
+    // Write then rename: a process reading the template never sees half a file.
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, file);
+    return file;
+  } finally {
+    await database.close();
+  }
 }
 
 export class MigrationError extends Error {

@@ -1,8 +1,17 @@
 // Migrations: an empty database is brought up to date once, however many processes start at once.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createEmptyTestDatabase, onPostgres } from '../test/test-app.ts';
-import { listPendingMigrations, migrateToLatest, openDatabase } from './database.ts';
+import {
+  embeddedTemplatePath,
+  listPendingMigrations,
+  migrateToLatest,
+  openDatabase,
+  writeEmbeddedTemplate,
+} from './database.ts';
 
 describe('migrateToLatest', () => {
   it('migrates an empty database, and a second run changes nothing', async () => {
@@ -46,4 +55,30 @@ describe('migrateToLatest', () => {
       }
     },
   );
+});
+
+describe.skipIf(onPostgres())('the embedded template', () => {
+  it('starts a new data directory migrated, and leaves an existing one alone', async () => {
+    const template = await writeEmbeddedTemplate();
+    expect(template).toBe(embeddedTemplatePath());
+    expect(existsSync(template)).toBe(true);
+
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'openregistrar-template-')), 'data');
+    const fresh = await openDatabase({ dataDir });
+    try {
+      expect(await listPendingMigrations(fresh.db)).toEqual([]);
+      await sql`create table kept_across_restarts (id int)`.execute(fresh.db);
+    } finally {
+      await fresh.close();
+    }
+    const reopened = await openDatabase({ dataDir });
+    try {
+      const row = await sql<{ present: boolean }>`
+        select to_regclass('kept_across_restarts') is not null as present
+      `.execute(reopened.db);
+      expect(row.rows[0]?.present).toBe(true);
+    } finally {
+      await reopened.close();
+    }
+  });
 });

@@ -1,29 +1,14 @@
-// Builds, once per test run, a migrated database that every test file clones: a PGlite dump on
-// disk and, with TEST_DATABASE_URL, a PostgreSQL template database.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+// Provides, once per test run, a migrated database that every test file clones: a PGlite dump on
+// disk (the install-time template) and, with TEST_DATABASE_URL, a PostgreSQL template database.
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { migrateToLatest, openDatabase } from '../db/database.ts';
-
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../../../.test-artifacts');
+import { migrateToLatest, openDatabase, writeEmbeddedTemplate } from '../db/database.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplatePath: string;
     postgresTemplate: { url: string; name: string } | null;
   }
-}
-
-async function buildPgliteTemplate(): Promise<string> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const file = path.join(ARTIFACTS, `pglite-template-${process.pid}.tar.gz`);
-  const database = await openDatabase({});
-  await migrateToLatest(database.db);
-  const dump = await database.pglite!.dumpDataDir('gzip');
-  writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
-  await database.close();
-  return file;
 }
 
 function withDatabaseName(url: string, name: string): string {
@@ -46,7 +31,8 @@ async function buildPostgresTemplate(url: string): Promise<{ url: string; name: 
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  project.provide('pgliteTemplatePath', await buildPgliteTemplate());
+  // The template `npm install` made, or made now when the migrations have changed since.
+  project.provide('pgliteTemplatePath', await writeEmbeddedTemplate());
   const url = process.env.TEST_DATABASE_URL;
   const template = url ? await buildPostgresTemplate(url) : null;
   project.provide('postgresTemplate', template);
