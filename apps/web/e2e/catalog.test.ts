@@ -245,4 +245,30 @@ describe('the catalog', () => {
     await dialog.waitFor({ state: 'detached' });
     await page.getByRole('link', { name: 'MATH 231' }).waitFor();
   });
+
+  it('adds a section whose meeting is checked before it is saved', async () => {
+    const page = await signedInPage(admin);
+    await page.goto(`/admin/catalog?tab=sections&termId=${catalog.term.id}`);
+    await page.getByTestId('section-row-MATH 221 A1').waitFor();
+    await page.getByRole('button', { name: 'New section' }).click();
+    const dialog = page.getByRole('dialog', { name: /^New section/ });
+    await dialog.getByTestId('section-course').click();
+    await dialog.getByTestId('section-course').fill('calc');
+    await page.getByRole('option', { name: 'MATH 221 · Calculus I' }).click();
+    await dialog.getByRole('textbox', { name: 'Section code' }).fill('E1');
+    const meeting = dialog.getByTestId('meeting-0');
+    for (const day of ['Tue', 'Thu']) await meeting.getByText(day, { exact: true }).click();
+    await meeting.getByLabel('Starts').fill('15:00');
+    await meeting.getByLabel('Ends').fill('14:00');
+    await dialog.getByRole('button', { name: 'Save section' }).click();
+    await meeting.getByText('A meeting must end after it starts').waitFor();
+
+    await meeting.getByLabel('Ends').fill('16:15');
+    await dialog.getByRole('button', { name: 'Save section' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = page.getByTestId('section-row-MATH 221 E1');
+    await row.waitFor();
+    expect(await row.innerText()).toContain('Tue Thu 15:00–16:15');
+    await screenshot(page, 'catalog-admin-sections');
+  });
 });

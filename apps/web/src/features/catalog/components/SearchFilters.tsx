@@ -14,7 +14,7 @@ import {
 } from '@mantine/core';
 import { TimeInput } from '@mantine/dates';
 import { useDebouncedCallback } from '@mantine/hooks';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { IconSearch } from '../../../components/icons.tsx';
 import { useSubjects } from '../api/subjects.ts';
@@ -41,9 +41,7 @@ const SORT_LABELS: Record<SearchSort, string> = {
   startTime: 'Earliest start',
 };
 
-/** The filters in the URL, as the search API takes them. */
-export function useSearchFilters(): Record<string, string> {
-  const [params] = useSearchParams();
+function readFilters(params: URLSearchParams): Record<string, string> {
   const filters: Record<string, string> = {};
   for (const key of FILTER_KEYS) {
     const value = params.get(key);
@@ -52,25 +50,58 @@ export function useSearchFilters(): Record<string, string> {
   return filters;
 }
 
+/** The filters in the URL, as the search API takes them. */
+export function useSearchFilters(): Record<string, string> {
+  const [params] = useSearchParams();
+  return readFilters(params);
+}
+
 export function SearchFilters() {
   const [params, setParams] = useSearchParams();
   const subjects = useSubjects();
-  const [q, setQ] = useState(params.get('q') ?? '');
-  const [instructor, setInstructor] = useState(params.get('instructor') ?? '');
+  // The form's own state is the source of truth while it is open: URL updates land a render
+  // later, so quick clicks (Mon, Wed, Fri) would otherwise each start from a stale URL.
+  const [filters, setFilters] = useState(() => readFilters(params));
+  const [q, setQ] = useState(filters.q ?? '');
+  const [instructor, setInstructor] = useState(filters.instructor ?? '');
 
-  const set = (key: string, value: string | null) =>
+  useEffect(() => {
     setParams(
       (previous) => {
         const next = new URLSearchParams(previous);
-        if (value) next.set(key, value);
-        else next.delete(key);
+        for (const key of FILTER_KEYS) {
+          const value = filters[key];
+          if (value) next.set(key, value);
+          else next.delete(key);
+        }
         return next;
       },
       { replace: true },
     );
+    // Only a change of the filters writes the URL (setParams changes with every URL change).
+  }, [filters]);
+
+  const set = (key: string, value: string | null) =>
+    setFilters((current) => {
+      const next = { ...current };
+      if (value) next[key] = value;
+      else delete next[key];
+      return next;
+    });
   const setLater = useDebouncedCallback(set, 300);
-  const days = params.get('days') ?? '';
-  const hasFilters = FILTER_KEYS.some((key) => key !== 'sort' && params.has(key));
+  const days = filters.days ?? '';
+  const toggleDay = (day: string) =>
+    setFilters((current) => {
+      const chosen = new Set(current.days ?? '');
+      if (chosen.has(day)) chosen.delete(day);
+      else chosen.add(day);
+      const next: Record<string, string> = { ...current };
+      const value = DAY_LETTERS.filter((d) => chosen.has(d)).join('');
+      if (value) next.days = value;
+      else delete next.days;
+      return next;
+    });
+  const hasFilters = FILTER_KEYS.some((key) => key !== 'sort' && key in filters);
 
   return (
     <Stack gap="sm">
@@ -96,7 +127,7 @@ export function SearchFilters() {
             value: s.code,
             label: `${s.code} · ${s.name}`,
           }))}
-          value={params.get('subject')}
+          value={filters.subject ?? null}
           onChange={(value) => set('subject', value)}
           data-testid="catalog-subject"
         />
@@ -114,7 +145,7 @@ export function SearchFilters() {
           placeholder="Any kind"
           clearable
           data={ALL_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] }))}
-          value={params.get('kind')}
+          value={filters.kind ?? null}
           onChange={(value) => set('kind', value)}
         />
         <NumberInput
@@ -122,7 +153,7 @@ export function SearchFilters() {
           placeholder="Any"
           min={0}
           max={20}
-          value={params.get('credits') ?? ''}
+          value={filters.credits ?? ''}
           onChange={(value) => set('credits', value === '' ? null : String(value))}
         />
       </SimpleGrid>
@@ -130,31 +161,31 @@ export function SearchFilters() {
         <Text size="sm" fw={500} mb={4}>
           Meets only on
         </Text>
-        <Chip.Group
-          multiple
-          value={[...days]}
-          onChange={(value) => set('days', DAY_LETTERS.filter((d) => value.includes(d)).join(''))}
-        >
-          <Group gap={6} data-testid="catalog-days">
-            {DAY_LETTERS.map((d) => (
-              <Chip key={d} value={d} size="sm" variant="outline">
-                {DAY_NAMES[d]}
-              </Chip>
-            ))}
-          </Group>
-        </Chip.Group>
+        <Group gap={6} data-testid="catalog-days">
+          {DAY_LETTERS.map((d) => (
+            <Chip
+              key={d}
+              size="sm"
+              variant="outline"
+              checked={days.includes(d)}
+              onChange={() => toggleDay(d)}
+            >
+              {DAY_NAMES[d]}
+            </Chip>
+          ))}
+        </Group>
       </div>
       <Group gap="sm" align="flex-end" wrap="wrap">
         <TimeInput
           label="Starts at or after"
-          value={params.get('startAfter') ?? ''}
+          value={filters.startAfter ?? ''}
           onChange={(event) => set('startAfter', event.currentTarget.value)}
           w={160}
           data-testid="catalog-start-after"
         />
         <TimeInput
           label="Ends by"
-          value={params.get('endBefore') ?? ''}
+          value={filters.endBefore ?? ''}
           onChange={(event) => set('endBefore', event.currentTarget.value)}
           w={160}
           data-testid="catalog-end-before"
@@ -162,14 +193,14 @@ export function SearchFilters() {
         <Select
           label="Sort by"
           data={ALL_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))}
-          value={params.get('sort') ?? 'code'}
+          value={filters.sort ?? 'code'}
           onChange={(value) => set('sort', value === 'code' ? null : value)}
           allowDeselect={false}
           w={180}
         />
         <Switch
           label="Open seats only"
-          checked={params.get('open') === 'true'}
+          checked={filters.open === 'true'}
           onChange={(event) => set('open', event.currentTarget.checked ? 'true' : null)}
           mb={8}
           data-testid="catalog-open"
@@ -180,14 +211,11 @@ export function SearchFilters() {
             onClick={() => {
               setQ('');
               setInstructor('');
-              setParams(
-                (previous) => {
-                  const next = new URLSearchParams(previous);
-                  for (const key of FILTER_KEYS) next.delete(key);
-                  return next;
-                },
-                { replace: true },
-              );
+              setFilters((current) => {
+                const next: Record<string, string> = {};
+                if (current.sort) next.sort = current.sort;
+                return next;
+              });
             }}
           >
             Clear filters

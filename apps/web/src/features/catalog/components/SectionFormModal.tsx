@@ -204,6 +204,7 @@ function CoursePicker(props: {
       filter={({ options: all }) => all}
       nothingFoundMessage={courses.isFetching ? 'Searching…' : 'No course matches'}
       error={props.error}
+      data-testid="section-course"
     />
   );
 }

@@ -17,7 +17,7 @@ export function SectionsTable(props: {
 }) {
   const showTitle = props.showTitle ?? true;
   return (
-    <Table.ScrollContainer minWidth={760}>
+    <Table.ScrollContainer minWidth={props.action ? 960 : 800}>
       <Table
         verticalSpacing="sm"
         highlightOnHover
@@ -82,7 +82,7 @@ export function SectionsTable(props: {
               <Table.Td>
                 <Text size="sm">{formatCredits(section.credits)}</Text>
               </Table.Td>
-              <Table.Td>
+              <Table.Td miw={150}>
                 {section.status === 'cancelled' ? (
                   <Badge color="gray" variant="light">
                     Cancelled
@@ -95,7 +95,7 @@ export function SectionsTable(props: {
                   />
                 )}
               </Table.Td>
-              {props.action && <Table.Td>{props.action(section)}</Table.Td>}
+              {props.action && <Table.Td w={1}>{props.action(section)}</Table.Td>}
             </Table.Tr>
           ))}
         </Table.Tbody>
