@@ -99,11 +99,27 @@ export async function createEmptyTestDatabase(
   };
 }
 
+/**
+ * A closed pool has let go of its clients before their sessions have ended; forcing the drop then
+ * would kill a session that is still saying goodbye, and its client reports the kill as an
+ * unhandled error. So wait (briefly) for the sessions to end, and only then force what is left.
+ */
 async function dropTestDatabase(adminUrl: string, name: string): Promise<void> {
   const cleanup = new pg.Client({ connectionString: adminUrl });
   await cleanup.connect();
-  await cleanup.query(`drop database if exists ${name} with (force)`);
-  await cleanup.end();
+  try {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const { rows } = await cleanup.query<{ sessions: number }>(
+        `select count(*)::int as sessions from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
+        [name],
+      );
+      if ((rows[0]?.sessions ?? 0) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await cleanup.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await cleanup.end();
+  }
 }
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
