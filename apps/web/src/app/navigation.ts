@@ -21,6 +21,7 @@ import {
   IconCreditCard,
   IconReceipt,
 } from '../features/billing/components/billing-icons.tsx';
+import { IconUpload } from '../features/catalog/components/catalog-icons.tsx';
 
 export interface NavItem {
   label: string;
@@ -100,6 +101,13 @@ export const NAV_SECTIONS: readonly NavSection[] = [
         label: 'Terms & catalog',
         to: '/admin/catalog',
         icon: IconSettings,
+        roles: ['admin'],
+        ready: true,
+      },
+      {
+        label: 'Catalog import',
+        to: '/admin/imports',
+        icon: IconUpload,
         roles: ['admin'],
         ready: true,
       },

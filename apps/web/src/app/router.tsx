@@ -154,6 +154,14 @@ export const routes: RouteObject[] = [
                 },
               },
               {
+                path: 'imports',
+                lazy: async () => {
+                  const { AdminImportPage } =
+                    await import('../features/catalog/pages/AdminImportPage.tsx');
+                  return { Component: AdminImportPage };
+                },
+              },
+              {
                 path: 'billing',
                 lazy: async () => {
                   const { AdminBillingPage } =

@@ -14,4 +14,8 @@ export const catalogKeys = {
   search: (termId: string, filters: Record<string, string>) =>
     ['catalog', 'sections', 'search', termId, filters] as const,
   section: (sectionId: string) => ['catalog', 'sections', sectionId] as const,
+  imports: ['catalog', 'imports'] as const,
+  importList: ['catalog', 'imports', 'list'] as const,
+  import: (importId: string) => ['catalog', 'imports', importId] as const,
+  user: (userId: string) => ['catalog', 'users', userId] as const,
 };
