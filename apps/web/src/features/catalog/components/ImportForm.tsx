@@ -127,7 +127,11 @@ export function ImportForm(props: { onStarted: (started: CatalogImport) => void 
           files: values.files,
         },
         {
-          onSuccess: (started) => props.onStarted(started),
+          onSuccess: (started) => {
+            // After a dry run the same files are usually imported next: keep them.
+            if (!values.dryRun) form.reset();
+            props.onStarted(started);
+          },
           onError: (error) => {
             const known = (field: string) =>
               (FIELDS as readonly string[]).includes(field) ? field : '';

@@ -26,7 +26,7 @@ function Row(props: { item: CatalogImport; selected: boolean; onOpen: (id: strin
       bg={props.selected ? 'var(--mantine-color-blue-light)' : undefined}
     >
       <Table.Td>
-        <Badge color={STATUS_COLORS[item.status]} variant="light">
+        <Badge color={STATUS_COLORS[item.status]} variant="light" miw="max-content">
           {STATUS_LABELS[item.status]}
         </Badge>
       </Table.Td>

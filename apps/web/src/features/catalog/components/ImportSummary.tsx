@@ -3,9 +3,9 @@
 import {
   Alert,
   Badge,
+  Divider,
   Group,
   List,
-  Paper,
   SimpleGrid,
   Stack,
   Table,
@@ -32,7 +32,7 @@ function plural(count: number, one: string, many = `${one}s`): string {
 function CountsTable(props: { file: FileSummary }) {
   const { file } = props;
   return (
-    <Table.ScrollContainer minWidth={360}>
+    <Table.ScrollContainer minWidth={300}>
       <Table
         withTableBorder
         withColumnBorders
@@ -69,7 +69,7 @@ function CountsTable(props: { file: FileSummary }) {
           ))}
           <Table.Tr>
             <Table.Th scope="row" fw={500}>
-              Rows skipped
+              Skipped rows
             </Table.Th>
             <Table.Td colSpan={3} ta="right" data-testid="skipped-total">
               {file.skippedTotal.toLocaleString()}
@@ -89,43 +89,60 @@ function SkippedTable(props: { file: FileSummary }) {
       <Text fw={600} size="sm">
         Skipped rows, by reason
       </Text>
-      <Table.ScrollContainer minWidth={480}>
-        <Table withTableBorder aria-label={`Rows skipped in ${file.file}`}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Reason</Table.Th>
-              <Table.Th scope="col" ta="right">
-                Rows
-              </Table.Th>
-              <Table.Th scope="col">For example</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {file.skipped.map((group) => (
-              <Table.Tr key={group.reason} data-testid="skip-reason">
-                <Table.Td>{group.reason}</Table.Td>
-                <Table.Td ta="right">{group.count.toLocaleString()}</Table.Td>
-                <Table.Td>
-                  <Text size="xs" c="dimmed">
-                    {group.examples.join('; ')}
+      {/* Examples under their reason: two columns fit a phone without scrolling. */}
+      <Table withTableBorder aria-label={`Rows skipped in ${file.file}`}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Reason</Table.Th>
+            <Table.Th scope="col" ta="right">
+              Rows
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {file.skipped.map((group) => (
+            <Table.Tr key={group.reason} data-testid="skip-reason">
+              <Table.Td>
+                <Text size="sm" data-testid="skip-reason-text">
+                  {group.reason}
+                </Text>
+                {group.examples.length > 0 && (
+                  <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                    e.g. {group.examples.join('; ')}
                   </Text>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+                )}
+              </Table.Td>
+              <Table.Td ta="right" valign="top" data-testid="skip-reason-count">
+                {group.count.toLocaleString()}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
     </Stack>
   );
 }
 
-function termLine(file: FileSummary): string | null {
-  const term = file.term;
-  if (!term) return file.hasSections ? null : 'Course-level file: no sections, no term.';
-  const dates = `${formatDate(term.startsOn)} – ${formatDate(term.endsOn)}`;
-  return term.created
-    ? `Created term ${term.name} (${term.code}), classes ${dates}, ${term.timeZone}. Edit its registration dates on Terms & catalog.`
-    : `Into ${term.name} (${term.code}), classes ${dates}.`;
+function TermLine(props: { file: FileSummary }) {
+  const term = props.file.term;
+  if (!term) {
+    return props.file.hasSections ? null : (
+      <Text size="sm">Course-level file: courses and descriptions only, no sections.</Text>
+    );
+  }
+  return (
+    <Group gap={6} wrap="wrap">
+      <Text size="sm">
+        Term <b>{term.name}</b> ({term.code}) · classes {formatDate(term.startsOn)} –{' '}
+        {formatDate(term.endsOn)} · {term.timeZone}
+      </Text>
+      {term.created && (
+        <Badge size="sm" variant="outline" color="teal">
+          Created by this import
+        </Badge>
+      )}
+    </Group>
+  );
 }
 
 function FileCard(props: { file: FileSummary }) {
@@ -142,39 +159,37 @@ function FileCard(props: { file: FileSummary }) {
       : null,
     ...file.notes,
   ].filter((line): line is string => line !== null);
-  const term = termLine(file);
   return (
-    <Paper withBorder p={{ base: 'sm', sm: 'md' }} data-testid={`file-summary-${file.file}`}>
-      <Stack gap="sm">
-        <Group justify="space-between" gap="xs" wrap="wrap">
-          <div style={{ minWidth: 0 }}>
-            <Title order={3} fz="md" style={{ overflowWrap: 'anywhere' }}>
-              {file.file}
-            </Title>
-            {file.companions.length > 0 && (
-              <Text size="xs" c="dimmed">
-                with {file.companions.join(', ')}
-              </Text>
-            )}
-          </div>
-          <Badge variant="light" color={file.changed ? 'blue' : 'gray'}>
-            {file.changed ? 'Changes' : 'No changes'}
-          </Badge>
-        </Group>
-        {term && <Text size="sm">{term}</Text>}
-        <SimpleGrid cols={{ base: 1, lg: file.skipped.length > 0 ? 2 : 1 }} spacing="md">
-          <CountsTable file={file} />
-          <SkippedTable file={file} />
-        </SimpleGrid>
-        {facts.length > 0 && (
-          <List size="sm" spacing={2} c="dimmed">
-            {facts.map((line) => (
-              <List.Item key={line}>{line}</List.Item>
-            ))}
-          </List>
-        )}
-      </Stack>
-    </Paper>
+    <Stack gap="sm" data-testid={`file-summary-${file.file}`}>
+      <Divider />
+      <Group justify="space-between" gap="xs" wrap="wrap">
+        <div style={{ minWidth: 0 }}>
+          <Title order={3} fz="md" style={{ overflowWrap: 'anywhere' }}>
+            {file.file}
+          </Title>
+          {file.companions.length > 0 && (
+            <Text size="xs" c="dimmed">
+              with {file.companions.join(', ')}
+            </Text>
+          )}
+        </div>
+        <Badge variant="light" color={file.changed ? 'blue' : 'gray'}>
+          {file.changed ? 'Changes' : 'No changes'}
+        </Badge>
+      </Group>
+      <TermLine file={file} />
+      <SimpleGrid cols={{ base: 1, lg: file.skipped.length > 0 ? 2 : 1 }} spacing="md">
+        <CountsTable file={file} />
+        <SkippedTable file={file} />
+      </SimpleGrid>
+      {facts.length > 0 && (
+        <List size="sm" spacing={2} c="dimmed">
+          {facts.map((line) => (
+            <List.Item key={line}>{line}</List.Item>
+          ))}
+        </List>
+      )}
+    </Stack>
   );
 }
 

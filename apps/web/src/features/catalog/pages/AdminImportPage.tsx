@@ -1,6 +1,7 @@
 // The registrar's catalog import: upload a real catalog (UIUC CSV, gt-scheduler, QuACS), watch it
 // run, read what it changed; recent imports and a term's export. The open import is in the URL
-// (?import=), so a reload or a shared link shows the same one.
+// (?import=), so a reload or a shared link shows the same one; it sits on top, where the eye goes
+// after submitting or opening one from the list.
 import { Grid, Paper, Stack, Title } from '@mantine/core';
 import { useEffect, useRef } from 'react';
 import { useSearchParams } from 'react-router';
@@ -16,7 +17,7 @@ export function AdminImportPage() {
   const statusRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    if (importId) statusRef.current?.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+    if (importId) statusRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   }, [importId]);
 
   const open = (id: string) =>
@@ -36,6 +37,11 @@ export function AdminImportPage() {
         description="Load a term’s courses and sections from a real catalog file; a re-import updates what changed."
       />
       <Stack gap="lg">
+        {importId && (
+          <div ref={statusRef} style={{ scrollMarginTop: 80 }}>
+            <ImportStatus key={importId} importId={importId} />
+          </div>
+        )}
         <Grid gap="md" align="stretch">
           <Grid.Col span={{ base: 12, md: 8 }}>
             <Paper withBorder p={{ base: 'sm', sm: 'md' }}>
@@ -49,11 +55,6 @@ export function AdminImportPage() {
             <CatalogExportCard />
           </Grid.Col>
         </Grid>
-        {importId && (
-          <div ref={statusRef} style={{ scrollMarginTop: 80 }}>
-            <ImportStatus key={importId} importId={importId} />
-          </div>
-        )}
         <Paper withBorder p={{ base: 'sm', sm: 'md' }}>
           <Title order={2} fz="lg" mb="sm">
             Recent imports
