@@ -245,6 +245,21 @@ describe('catalog import', () => {
     await screenshot(phone, 'import-phone');
     await phone.context().close();
 
+    // The export card links to the term's catalog as CSV: one row per meeting.
+    await page.getByTestId('export-term').click();
+    await page.getByRole('option', { name: `${termName} (${termCode})` }).click();
+    const download = page.getByRole('link', { name: 'Download CSV' });
+    const exported = await page.request.get((await download.getAttribute('href'))!);
+    expect(exported.status()).toBe(200);
+    expect(exported.headers()['content-disposition']).toContain(`catalog-${termCode}.csv`);
+    const lines = (await exported.text()).trimEnd().split(/\r?\n/);
+    expect(
+      lines
+        .slice(1)
+        .map((line) => line.split(',')[1])
+        .sort(),
+    ).toEqual(['30001', '30002']);
+
     // The imported sections are in the catalog, in the new term.
     await page.getByRole('link', { name: 'Catalog', exact: true }).first().click();
     await page.waitForURL((url) => url.pathname === '/catalog');

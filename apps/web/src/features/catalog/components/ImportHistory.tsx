@@ -49,7 +49,7 @@ function Row(props: { item: CatalogImport; selected: boolean; onOpen: (id: strin
         <Button
           size="xs"
           variant={props.selected ? 'filled' : 'light'}
-          aria-label={`Open the import of ${item.files[0]?.name ?? 'files'} into ${item.termCode}`}
+          aria-label={`${props.selected ? 'Shown:' : 'Open'} the import of ${item.files[0]?.name ?? 'files'} into ${item.termCode}`}
           onClick={() => props.onOpen(item.id)}
         >
           {props.selected ? 'Shown' : 'Open'}

@@ -47,9 +47,10 @@ function LiveProgress(props: { item: CatalogImport }) {
   const { item } = props;
   const { percent, done, total } = item.progress;
   return (
-    <Stack gap={6} aria-live="polite">
+    <Stack gap={6}>
       <Group justify="space-between" gap="xs">
-        <Text size="sm" fw={500} data-testid="import-phase">
+        {/* Announced when the phase changes, not on every percent. */}
+        <Text size="sm" fw={500} data-testid="import-phase" aria-live="polite">
           {phaseLabel(item)}…
         </Text>
         <Text size="sm" c="dimmed">
@@ -140,9 +141,11 @@ export function ImportStatus(props: { importId: string }) {
                 Dry run
               </Badge>
             )}
-            <Badge color={STATUS_COLORS[item.status]} data-testid="import-state">
-              {STATUS_LABELS[item.status]}
-            </Badge>
+            <div role="status" aria-label={`Import ${STATUS_LABELS[item.status].toLowerCase()}`}>
+              <Badge color={STATUS_COLORS[item.status]} data-testid="import-state">
+                {STATUS_LABELS[item.status]}
+              </Badge>
+            </div>
           </Group>
         </Group>
         {isImportActive(item) && <LiveProgress item={item} />}
