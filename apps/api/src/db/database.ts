@@ -26,7 +26,10 @@ import {
 } from 'kysely';
 import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely/migration';
 import pg from 'pg';
+import { PipelinedClient } from './pipelined-client.ts';
 import type { DB } from './schema.ts';
+
+export { CACHED_PLAN_MARK, COMMIT_AFTER_MARK } from './pipelined-client.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -135,40 +138,6 @@ class GatedPGliteDialect extends PGliteDialect {
 export const PGLITE_EXTENSIONS = { citext, pg_trgm, unaccent };
 
 const LISTEN_RECONNECT_MS = 1000;
-
-/**
- * Put this comment in a long, fixed-shape, parameterized statement (the registration engine's
- * fact-gathering query and seat CTE) to plan it once per connection instead of on every call:
- * PostgreSQL spent 20-35 ms planning the 11 kB fact query and 1-3 ms running it. Marked statements
- * become named prepared statements with a generic plan; every other statement is planned as
- * usual. Only for statements whose predicates are equalities on keys, where a generic plan is as
- * good as a custom one.
- */
-export const CACHED_PLAN_MARK = '/* cached-plan */';
-const MAX_CACHED_PLANS_PER_CONNECTION = 64;
-
-/** A pg client that turns marked statements into named prepared statements. */
-class PlanCachingClient extends pg.Client {
-  readonly #prepared = new Set<string>();
-
-  // pg's query() has many overloads; only (text, values[, callback]) with the mark is changed.
-  override query(...args: unknown[]): never {
-    const [text, values, callback] = args;
-    if (typeof text === 'string' && Array.isArray(values) && text.includes(CACHED_PLAN_MARK)) {
-      const name = `cp_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-      if (this.#prepared.has(name) || this.#prepared.size < MAX_CACHED_PLANS_PER_CONNECTION) {
-        this.#prepared.add(name);
-        const config = { name, text, values };
-        return (
-          typeof callback === 'function'
-            ? super.query(config, callback as (error: Error) => void)
-            : super.query(config)
-        ) as never;
-      }
-    }
-    return (super.query as (...a: unknown[]) => unknown)(...args) as never;
-  }
-}
 
 /**
  * One PostgreSQL connection, outside the pool, that holds every LISTEN of a process. If it drops,
@@ -285,7 +254,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       max: options.poolSize ?? 20,
       // A registration transaction is short; a connection held longer is a bug, not load.
       idleTimeoutMillis: 30_000,
-      Client: PlanCachingClient,
+      Client: PipelinedClient,
       // Applies only to named (prepared) statements, i.e. those marked CACHED_PLAN_MARK.
       options: '-c plan_cache_mode=force_generic_plan',
     });

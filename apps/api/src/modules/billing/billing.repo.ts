@@ -340,6 +340,34 @@ export function insertLedgerEntriesQuery(db: Executor, entries: readonly NewLedg
   return db.insertInto('ledger_entries').values([...entries]);
 }
 
+/**
+ * The same entries as a CTE body for another module's statement (the registration engine's seat
+ * CTE charges the seat it takes without a round trip of its own). `onlyIf` is a SQL condition
+ * over the enclosing statement's CTEs; nothing is inserted when it is false.
+ */
+export function ledgerEntriesInsertSql(
+  entries: readonly NewLedgerEntry[],
+  onlyIf: RawBuilder<boolean>,
+): RawBuilder<unknown> {
+  const json = JSON.stringify(
+    entries.map((e) => ({
+      ...e,
+      posted_at: e.posted_at.toISOString(),
+    })),
+  );
+  return sql`insert into ledger_entries (id, student_id, term_id, kind, amount, currency,
+      description, posted_at, registration_id, section_id, fee_id, payment_id, refund_id,
+      source_key, created_by)
+    select x.id, x.student_id, x.term_id, x.kind, x.amount, x.currency, x.description,
+      x.posted_at, x.registration_id, x.section_id, x.fee_id, x.payment_id, x.refund_id,
+      x.source_key, x.created_by
+    from jsonb_to_recordset(${json}::jsonb) as x(id uuid, student_id uuid, term_id uuid,
+      kind text, amount bigint, currency text, description text, posted_at timestamptz,
+      registration_id uuid, section_id uuid, fee_id uuid, payment_id uuid, refund_id uuid,
+      source_key text, created_by uuid)
+    where ${onlyIf}`;
+}
+
 export async function insertLedgerEntries(
   db: Executor,
   entries: readonly NewLedgerEntry[],

@@ -15,12 +15,15 @@ import type {
   SectionFact,
   TermFact,
 } from './registration.rules.ts';
+import { COMMIT_AFTER_MARK } from '../../db/database.ts';
 import { newId } from '../../lib/ids.ts';
 import { RetryTransactionError } from './registration.errors.ts';
 import {
   billingFactsJsonSql,
+  ledgerEntriesInsertSql,
   parseBillingFacts,
   type BillingFacts,
+  type NewLedgerEntry,
 } from '../billing/billing.repo.ts';
 import type { LoadItem } from '../billing/billing.ledger.ts';
 
@@ -599,12 +602,15 @@ export async function insertRecords(
     notifications?: readonly NotificationRow[];
     idempotency?: (IdempotencyWrite & { statusCode: number; response: unknown }) | undefined;
   },
+  options: { commit?: boolean } = {},
 ): Promise<void> {
   const audit = records.audit ?? [];
   const notices = records.notifications ?? [];
   const idem = records.idempotency;
   if (audit.length === 0 && notices.length === 0 && !idem) return;
-  const result = await sql<{ stored: number }>`
+  await sql`
+    /* cached-plan */ -- a refusal's whole write: planned once per connection
+    ${commitAfter(options.commit)}
     with ${auditCte(audit)}, ${notificationsCte(notices)},
     idem as (
       insert into idempotency_keys (user_id, key, request_hash, status_code, response, created_at)
@@ -618,11 +624,26 @@ export async function insertRecords(
         where idempotency_keys.created_at <= ${idem?.expiredBefore ?? null}::timestamptz
       returning 1
     )
-    select (select count(*) from idem)::int as stored`.execute(db);
-  if (idem && Number(result.rows[0]?.stored ?? 0) === 0) {
-    // Another request with the same key committed first: run again to replay its answer.
-    throw new RetryTransactionError('idempotency key taken concurrently');
-  }
+    select ${idempotencyStoredOrRetry(idem?.key)}`.execute(db);
+}
+
+/**
+ * Marks the last statement of a transaction to commit in its own round trip (COMMIT_AFTER_MARK,
+ * db/pipelined-client.ts); on PGlite it is only a comment and the transaction commits as usual.
+ */
+function commitAfter(commit: boolean | undefined): RawBuilder<unknown> {
+  return sql.raw(commit ? COMMIT_AFTER_MARK : '');
+}
+
+/**
+ * The statement's last column: if a key was given but the `idem` CTE stored nothing, another
+ * request with the same key committed first. The statement then fails with a serialization
+ * failure (registration_retry), so the transaction rolls back even when it was to commit in the
+ * same round trip, and the retry replays the stored answer.
+ */
+function idempotencyStoredOrRetry(key: string | undefined): RawBuilder<unknown> {
+  return sql`case when ${key ?? null}::text is not null and not exists (select 1 from idem)
+    then registration_retry('idempotency key taken concurrently') else 1 end as stored`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -647,6 +668,10 @@ export interface TakeSeatInput {
   /** Billing, pay-to-enrol terms: a seat taken is held as pending_payment until then. */
   holdUntil?: Date | null | undefined;
   audit: Omit<AuditRow, 'outcome' | 'registrationId' | 'blockerCodes'>;
+  /** Commit in the same round trip: nothing else follows in the transaction. */
+  commit?: boolean | undefined;
+  /** Billing: what taking the seat costs, posted only if a seat (not a wait-list place) is taken. */
+  charges?: readonly NewLedgerEntry[] | undefined;
   /** Stored with the response in the same statement (single-section requests). */
   idempotency?:
     | (IdempotencyWrite & {
@@ -696,10 +721,10 @@ export async function takeSeat(tx: Transaction<DB>, input: TakeSeatInput): Promi
     waitlisted: number | null;
     joined_at: Date | string | null;
     over_capacity: boolean | null;
-    stored: number;
     stored_response: Record<string, unknown> | null;
   }>`
     /* cached-plan */ -- planned once per connection (CACHED_PLAN_MARK, db/database.ts)
+    ${commitAfter(input.commit)}
     with target as (
       select s.id,
         case
@@ -754,6 +779,9 @@ export async function takeSeat(tx: Transaction<DB>, input: TakeSeatInput): Promi
         ${JSON.stringify(audit.details)}::jsonb, ${audit.requestId}
       from target t left join reg on true
     ),
+    charges as (
+      ${ledgerEntriesInsertSql(input.charges ?? [], sql<boolean>`exists (select 1 from seat where seat.outcome = 'enrolled')`)}
+    ),
     idem as (
       insert into idempotency_keys (user_id, key, request_hash, status_code, response, created_at)
       select ${idem?.userId ?? null}::uuid, ${idem?.key ?? null}::text,
@@ -784,13 +812,10 @@ export async function takeSeat(tx: Transaction<DB>, input: TakeSeatInput): Promi
     )
     select t.outcome, reg.status, seat.waitlisted, reg.joined_at,
       seat.enrolled > seat.capacity as over_capacity,
-      (select count(*) from idem)::int as stored, (select response from idem) as stored_response
+      ${idempotencyStoredOrRetry(idem?.key)}, (select response from idem) as stored_response
     from target t left join seat on true left join reg on true`.execute(tx);
   const row = result.rows[0];
   if (!row) throw new RetryTransactionError('the section disappeared');
-  if (idem && Number(row.stored) === 0) {
-    throw new RetryTransactionError('idempotency key taken concurrently');
-  }
   return {
     outcome: row.outcome,
     waitlistPosition: row.outcome === 'waitlisted' ? Number(row.waitlisted) : null,

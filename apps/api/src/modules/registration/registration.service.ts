@@ -405,31 +405,36 @@ export function createRegistrationService(deps: AppDeps) {
         if (!evaluation.ok) {
           const blockers = evaluation.sections.flatMap((s) => s.blockers);
           const body = registrationBlockedBody(actor.requestId ?? '', blockers);
-          await repo.insertRecords(tx, {
-            audit: evaluation.sections.map((verdict) =>
-              auditRow({
-                at: now,
-                actorId: actor.userId,
-                studentId: input.studentId,
-                sectionId: verdict.sectionId,
-                termId: g.term.id,
-                registrationId: null,
-                action: input.action,
-                outcome: 'refused',
-                blockerCodes: [...new Set(verdict.blockers.map((b) => b.code))],
-                details: {
-                  ...details(verdict.sectionId),
-                  messages: verdict.blockers.map((b) => b.message),
-                },
-                requestId: actor.requestId,
-              }),
-            ),
-            idempotency: input.idempotency && {
-              ...idempotencyWrite(actor, input.idempotency, now),
-              statusCode: 422,
-              response: body,
+          await repo.insertRecords(
+            tx,
+            {
+              audit: evaluation.sections.map((verdict) =>
+                auditRow({
+                  at: now,
+                  actorId: actor.userId,
+                  studentId: input.studentId,
+                  sectionId: verdict.sectionId,
+                  termId: g.term.id,
+                  registrationId: null,
+                  action: input.action,
+                  outcome: 'refused',
+                  blockerCodes: [...new Set(verdict.blockers.map((b) => b.code))],
+                  details: {
+                    ...details(verdict.sectionId),
+                    messages: verdict.blockers.map((b) => b.message),
+                  },
+                  requestId: actor.requestId,
+                }),
+              ),
+              idempotency: input.idempotency && {
+                ...idempotencyWrite(actor, input.idempotency, now),
+                statusCode: 422,
+                response: body,
+              },
             },
-          });
+            // The refusal's record is the transaction's last write: commit with it.
+            { commit: true },
+          );
           return { kind: 'blocked', blockers, statusCode: 422, body };
         }
         const single = g.targets.length === 1;
@@ -439,6 +444,9 @@ export function createRegistrationService(deps: AppDeps) {
           ? new Date(now.getTime() + g.billing.paymentHoldMinutes * 60_000)
           : null;
         const load = seatLoad(g.current);
+        // A single seat with nothing to do after it commits in the seat statement's round trip.
+        const seatIsLastWrite =
+          single && holdUntil === null && !input.fromCart && input.action !== 'staff_register';
         // Seats are taken in section-id order: the one lock order.
         for (const target of [...g.targets].sort(byId)) {
           const verdict = evaluation.sections.find((v) => v.sectionId === target.id)!;
@@ -459,6 +467,26 @@ export function createRegistrationService(deps: AppDeps) {
           const blockedCancelled = registrationBlockedBody(actor.requestId ?? '', [
             seatLostBlocker(target, 'cancelled'),
           ]);
+          const charged = {
+            id: target.id,
+            courseId: target.courseId,
+            credits: target.credits,
+            code: target.code,
+          };
+          // Billing: the seat is charged by the seat statement itself, only if a seat is taken
+          // (pay-to-enrol: the held seat is released by a job if it stays unpaid).
+          const charges = chargesForAdd(
+            g.billing,
+            {
+              studentId: input.studentId,
+              termId: g.term.id,
+              registrationId,
+              section: charged,
+              load,
+              actorId: actor.userId,
+            },
+            now,
+          );
           const result = await repo.takeSeat(tx, {
             registrationId,
             studentId: input.studentId,
@@ -473,6 +501,8 @@ export function createRegistrationService(deps: AppDeps) {
             actorId: actor.userId,
             now,
             holdUntil,
+            charges,
+            commit: seatIsLastWrite,
             audit: {
               id: newId(),
               at: now,
@@ -515,28 +545,6 @@ export function createRegistrationService(deps: AppDeps) {
             };
           }
           if (result.outcome === 'enrolled') {
-            // Billing: charge the seat in this transaction (pay-to-enrol: release it if unpaid).
-            const section = {
-              id: target.id,
-              courseId: target.courseId,
-              credits: target.credits,
-              code: target.code,
-            };
-            await insertLedgerEntries(
-              tx,
-              chargesForAdd(
-                g.billing,
-                {
-                  studentId: input.studentId,
-                  termId: g.term.id,
-                  registrationId,
-                  section,
-                  load,
-                  actorId: actor.userId,
-                },
-                now,
-              ),
-            );
             load.push({ sectionId: target.id, courseId: target.courseId, credits: target.credits });
             if (result.held && holdUntil && jobs.started) {
               await jobs.send(
