@@ -9,6 +9,7 @@ import type {
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Role } from '../db/tables/identity.ts';
+import { findLiveSessionRoles } from '../modules/identity/identity.repo.ts';
 import type { TokenSigner } from '../modules/identity/identity.tokens.ts';
 import { AppError, ForbiddenError, UnauthenticatedError } from './errors.ts';
 
@@ -65,21 +66,13 @@ async function resolveAuth(
   if (!token) return undefined;
   const claims = await signer.verifyAccessToken(token);
   if (!claims) return undefined;
-  const session = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.roles', 'users.disabled_at'])
-    .where('sessions.id', '=', claims.sessionId)
-    .where('sessions.user_id', '=', claims.userId)
-    .where('sessions.revoked_at', 'is', null)
-    .where('sessions.expires_at', '>', new Date())
-    .executeTakeFirst();
-  if (!session || session.disabled_at) return undefined;
+  const roles = await findLiveSessionRoles(db, claims.sessionId, claims.userId, new Date());
+  if (!roles) return undefined;
   // Roles come from the database so that a role change applies without a new login.
   return {
     userId: claims.userId,
     sessionId: claims.sessionId,
-    roles: session.roles,
+    roles,
     via: bearer ? 'bearer' : 'cookie',
   };
 }

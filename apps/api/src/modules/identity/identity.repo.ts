@@ -1,6 +1,7 @@
 // The only place that queries the identity tables. Every function takes the executor (the
 // database or the caller's transaction) first and returns mapped records, never raw rows.
 import { sql, type Kysely } from 'kysely';
+import { CACHED_PLAN_MARK } from '../../db/database.ts';
 import type { DB } from '../../db/schema.ts';
 import type { ClassStanding, Role } from '../../db/tables/identity.ts';
 
@@ -532,6 +533,24 @@ export async function markRefreshTokenUsed(db: Executor, hash: string, now: Date
     .set({ used_at: now })
     .where('token_hash', '=', hash)
     .execute();
+}
+
+/**
+ * The roles of a session's user while the session is live (not revoked, not expired, user not
+ * disabled); undefined otherwise. Checked on every authenticated request, so its plan is cached.
+ */
+export async function findLiveSessionRoles(
+  db: Executor,
+  sessionId: string,
+  userId: string,
+  now: Date,
+): Promise<Role[] | undefined> {
+  const result = await sql<{ roles: Role[] }>`
+    ${sql.raw(CACHED_PLAN_MARK)}
+    select u.roles from sessions s join users u on u.id = s.user_id
+    where s.id = ${sessionId}::uuid and s.user_id = ${userId}::uuid and s.revoked_at is null
+      and s.expires_at > ${now}::timestamptz and u.disabled_at is null`.execute(db);
+  return result.rows[0]?.roles;
 }
 
 export async function revokeSession(

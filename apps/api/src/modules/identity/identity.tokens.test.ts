@@ -4,7 +4,13 @@ import { createMailer } from '../../lib/mailer.ts';
 import { fixedClock } from '../../lib/clock.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/test-app.ts';
 import { logIn, logOut, refreshSession, signUp, type IdentityDeps } from './identity.service.ts';
-import { createTokenSigner, generateOpaqueToken, hashOpaqueToken } from './identity.tokens.ts';
+import { SignJWT } from 'jose';
+import {
+  createTokenSigner,
+  generateOpaqueToken,
+  hashOpaqueToken,
+  verifyHs256,
+} from './identity.tokens.ts';
 
 describe('refresh token rotation', () => {
   let database: TestDatabase;
@@ -112,5 +118,66 @@ describe('refresh token rotation', () => {
     // The loser saw a used token: the family is revoked, so the winner's token is dead too.
     const winner = (fulfilled[0] as PromiseFulfilledResult<{ refreshToken: string }>).value;
     await expect(refreshSession(deps, winner.refreshToken)).rejects.toMatchObject({ status: 401 });
+  });
+});
+
+describe('access token verification', () => {
+  const signer = createTokenSigner('unit-test-secret-0123456789abcdefghijklmnop');
+  const claims = { userId: 'u-1', sessionId: 's-1', roles: ['student' as const] };
+
+  it('accepts a token again after verifying it once, and still refuses altered copies', async () => {
+    const token = await signer.signAccessToken(claims);
+    expect(await signer.verifyAccessToken(token)).toEqual(claims);
+    expect(await signer.verifyAccessToken(token)).toEqual(claims);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const forgedPayload = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(payload, 'base64url').toString()),
+        roles: ['admin'],
+      }),
+    ).toString('base64url');
+    expect(
+      await signer.verifyAccessToken(`${header}.${forgedPayload}.${signature}`),
+    ).toBeUndefined();
+    const flipped = signature.endsWith('A') ? 'B' : 'A';
+    expect(
+      await signer.verifyAccessToken(`${header}.${payload}.${signature.slice(0, -1)}${flipped}`),
+    ).toBeUndefined();
+  });
+
+  it('refuses a token signed with another secret', async () => {
+    const other = createTokenSigner('another-secret-0123456789abcdefghijklmnopq');
+    expect(await signer.verifyAccessToken(await other.signAccessToken(claims))).toBeUndefined();
+  });
+});
+
+describe('verifyHs256', () => {
+  const secret = 'unit-test-secret-0123456789abcdefghijklmnop';
+  const key = new TextEncoder().encode(secret);
+  const now = Math.floor(Date.parse('2026-11-22T10:00:00Z') / 1000);
+  const sign = (claims: Record<string, unknown>, alg = 'HS256') =>
+    new SignJWT(claims).setProtectedHeader({ alg }).sign(key);
+  const unsigned = (header: object, claims: object) =>
+    `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+
+  it('accepts a valid token and returns its claims', async () => {
+    const token = await sign({ iss: 'openregistrar', sub: 'u', exp: now + 60 });
+    expect(verifyHs256(token, key, now)).toMatchObject({ sub: 'u' });
+  });
+
+  it('refuses expired, not-yet-valid, foreign-issuer, other-algorithm and unsigned tokens', async () => {
+    expect(verifyHs256(await sign({ iss: 'openregistrar', exp: now }), key, now)).toBeUndefined();
+    expect(verifyHs256(await sign({ iss: 'openregistrar' }), key, now)).toBeUndefined();
+    expect(
+      verifyHs256(await sign({ iss: 'openregistrar', exp: now + 60, nbf: now + 30 }), key, now),
+    ).toBeUndefined();
+    expect(verifyHs256(await sign({ iss: 'elsewhere', exp: now + 60 }), key, now)).toBeUndefined();
+    expect(
+      verifyHs256(await sign({ iss: 'openregistrar', exp: now + 60 }, 'HS512'), key, now),
+    ).toBeUndefined();
+    expect(
+      verifyHs256(unsigned({ alg: 'none' }, { iss: 'openregistrar', exp: now + 60 }), key, now),
+    ).toBeUndefined();
+    expect(verifyHs256('not-a-token', key, now)).toBeUndefined();
   });
 });
