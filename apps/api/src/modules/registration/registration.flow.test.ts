@@ -777,6 +777,42 @@ describe('the cart', () => {
   });
 });
 
+describe('registering from the cart', () => {
+  it('takes a registered or wait-listed section out of the cart and leaves a refused one in', async () => {
+    const open = await newSection({ capacity: 5 });
+    const waitlist = await newSection({ capacity: 1, waitlistCapacity: 2 });
+    const full = await newSection({ capacity: 1, waitlistCapacity: 0 });
+    const [me, other] = [await world.addStudent(), await world.addStudent()];
+    expect((await register(other, waitlist)).statusCode).toBe(201);
+    expect((await register(other, full)).statusCode).toBe(201);
+    for (const sectionId of [open, waitlist, full]) {
+      const added = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/cart/items',
+        headers: me.headers,
+        payload: { sectionId },
+      });
+      expect(added.statusCode).toBe(201);
+    }
+    expect((await register(me, open)).json()).toMatchObject({
+      registration: { status: 'enrolled' },
+    });
+    expect((await register(me, waitlist)).json()).toMatchObject({
+      registration: { status: 'waitlisted', waitlistPosition: 1 },
+    });
+    expect((await register(me, full)).statusCode).toBe(422);
+    const cart = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/me/cart?termId=${world.term.id}`,
+      headers: me.headers,
+    });
+    expect(
+      cart.json<{ items: Array<{ sectionId: string }> }>().items.map((i) => i.sectionId),
+    ).toEqual([full]);
+    await consistent();
+  });
+});
+
 describe('section lifecycle through the catalog', () => {
   it('a capacity increase promotes from the wait-list; below the seats taken is refused', async () => {
     const s = await newSection({ capacity: 1, waitlistCapacity: 3 });

@@ -670,6 +670,8 @@ export interface TakeSeatInput {
   audit: Omit<AuditRow, 'outcome' | 'registrationId' | 'blockerCodes'>;
   /** Commit in the same round trip: nothing else follows in the transaction. */
   commit?: boolean | undefined;
+  /** Take the section out of the student's cart if it is registered (enrolled or wait-listed). */
+  removeFromCart?: boolean | undefined;
   /** Billing: what taking the seat costs, posted only if a seat (not a wait-list place) is taken. */
   charges?: readonly NewLedgerEntry[] | undefined;
   /** Stored with the response in the same statement (single-section requests). */
@@ -778,6 +780,11 @@ export async function takeSeat(tx: Transaction<DB>, input: TakeSeatInput): Promi
           else '{}'::text[] end,
         ${JSON.stringify(audit.details)}::jsonb, ${audit.requestId}
       from target t left join reg on true
+    ),
+    cart as (
+      delete from cart_items where ${input.removeFromCart === true}::boolean
+        and student_id = ${input.studentId}::uuid and section_id = ${input.sectionId}::uuid
+        and exists (select 1 from reg)
     ),
     charges as (
       ${ledgerEntriesInsertSql(input.charges ?? [], sql<boolean>`exists (select 1 from seat where seat.outcome = 'enrolled')`)}

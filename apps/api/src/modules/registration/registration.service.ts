@@ -445,8 +445,7 @@ export function createRegistrationService(deps: AppDeps) {
           : null;
         const load = seatLoad(g.current);
         // A single seat with nothing to do after it commits in the seat statement's round trip.
-        const seatIsLastWrite =
-          single && holdUntil === null && !input.fromCart && input.action !== 'staff_register';
+        const seatIsLastWrite = single && holdUntil === null && input.action !== 'staff_register';
         // Seats are taken in section-id order: the one lock order.
         for (const target of [...g.targets].sort(byId)) {
           const verdict = evaluation.sections.find((v) => v.sectionId === target.id)!;
@@ -503,6 +502,7 @@ export function createRegistrationService(deps: AppDeps) {
             holdUntil,
             charges,
             commit: seatIsLastWrite,
+            removeFromCart: single && input.fromCart === true,
             audit: {
               id: newId(),
               at: now,
@@ -574,7 +574,10 @@ export function createRegistrationService(deps: AppDeps) {
           );
         }
         const registrations = sectionIds.map((id) => views.get(id)!);
-        if (input.fromCart) await repo.deleteCartSections(tx, input.studentId, sectionIds);
+        // A single section left the cart in its seat statement.
+        if (input.fromCart && !single) {
+          await repo.deleteCartSections(tx, input.studentId, sectionIds);
+        }
         if (!single && input.idempotency) {
           await repo.insertRecords(tx, {
             idempotency: {
