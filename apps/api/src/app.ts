@@ -272,6 +272,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     metrics.observeRequest(request, reply);
   });
   // Registration-changing routes run at most one per pooled connection; the rest queue, then 503.
+  // A waiting user's place in line goes to their live streams in this process.
   registerAdmission(app, {
     limits: {
       maxInFlight: database.maxConnections,
@@ -279,6 +280,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       maxWaitMs: config.admissionMaxWaitMs,
     },
     registry: metrics.registry,
+    observer: deps.live.queue,
+    userOf: (request) => request.auth?.userId,
   });
 
   registerAuth(app, { db: database.db, signer: deps.signer });

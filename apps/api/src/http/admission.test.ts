@@ -6,7 +6,13 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { createTestApp } from '../test/test-app.ts';
-import { registerAdmission, type AdmissionGate, type AdmissionLimits } from './admission.ts';
+import {
+  AdmissionGate,
+  registerAdmission,
+  type AdmissionLimits,
+  type QueueEvent,
+  type QueueTicket,
+} from './admission.ts';
 import { registerErrorHandling } from './errors.ts';
 
 interface Deferred {
@@ -165,5 +171,109 @@ describe('registration admission control', () => {
     } finally {
       await t.close();
     }
+  });
+
+  it('reports a watched waiter’s place on joining, at most once a second after, and its end', async () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
+    });
+    try {
+      const watchers = new Set(['watched']);
+      const reports: Array<[string, QueueEvent]> = [];
+      const asked: string[] = [];
+      const gate = new AdmissionGate(
+        { maxInFlight: 1, maxQueue: 10, maxWaitMs: 60_000 },
+        {
+          watching: (userId) => {
+            asked.push(userId);
+            return watchers.has(userId);
+          },
+          report: (userId, event) => reports.push([userId, event]),
+        },
+      );
+      let tickets = 0;
+      const ticket = (userId: string, requestId: string) => (): QueueTicket => {
+        tickets += 1;
+        return { userId, requestId, method: 'POST', path: '/r', since: Date.now() };
+      };
+      const positions = () => reports.map(([user, e]) => [user, e.requestId, e.state, e.position]);
+
+      // The first request runs at once: no ticket is even made.
+      const running = await gate.acquire(undefined, ticket('watched', 'r0'));
+      expect(tickets).toBe(0);
+      const w1 = gate.acquire(undefined, ticket('unwatched', 'w1'));
+      const w2 = gate.acquire(undefined, ticket('unwatched', 'w2'));
+      const w3 = gate.acquire(undefined, ticket('watched', 'w3'));
+      // Joining the line: reported at once, for the watched user only.
+      expect(positions()).toEqual([['watched', 'w3', 'waiting', 3]]);
+      expect(reports[0]![1]).toMatchObject({ ahead: 2, estimatedWaitSeconds: 1 });
+      expect(gate.waitsOf('watched')).toMatchObject([{ requestId: 'w3', position: 3, ahead: 2 }]);
+
+      // Two moves within the second after the first report: one report when the second is up.
+      running();
+      (await w1)();
+      await vi.advanceTimersByTimeAsync(500);
+      expect(positions()).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(600);
+      expect(positions()).toEqual([
+        ['watched', 'w3', 'waiting', 3],
+        ['watched', 'w3', 'waiting', 1],
+      ]);
+      // No move, no report.
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(positions()).toHaveLength(2);
+
+      (await w2)();
+      expect(reports.at(-1)).toEqual([
+        'watched',
+        expect.objectContaining({ requestId: 'w3', state: 'admitted', position: 0 }),
+      ]);
+      const releaseW3 = await w3;
+
+      // A request that waits out its budget gets a last report, with its Retry-After.
+      const w4 = gate.acquire(undefined, ticket('watched', 'w4'));
+      const refused = expect(w4).rejects.toMatchObject({ reason: 'wait_budget' });
+      await vi.advanceTimersByTimeAsync(60_000);
+      await refused;
+      expect(positions().slice(-2)).toEqual([
+        ['watched', 'w4', 'waiting', 1],
+        ['watched', 'w4', 'refused', 0],
+      ]);
+      expect(reports.at(-1)![1]).toMatchObject({
+        reason: 'wait_budget',
+        retryAfterSeconds: expect.any(Number) as number,
+      });
+      releaseW3();
+      // Nobody watches any more: no timer is left running, and the unwatched user heard nothing.
+      expect(vi.getTimerCount()).toBe(0);
+      expect(reports.some(([user]) => user === 'unwatched')).toBe(false);
+      expect(asked.filter((u) => u === 'unwatched')).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('picks up waits already queued when their user starts watching', async () => {
+    const watchers = new Set<string>();
+    const reports: QueueEvent[] = [];
+    const gate = new AdmissionGate(
+      { maxInFlight: 1, maxQueue: 10, maxWaitMs: 60_000 },
+      { watching: (userId) => watchers.has(userId), report: (_user, event) => reports.push(event) },
+    );
+    const running = await gate.acquire();
+    const waiting = gate.acquire(undefined, () => ({
+      userId: 'late',
+      requestId: 'w1',
+      method: 'DELETE',
+      path: '/r/1',
+      since: Date.now(),
+    }));
+    expect(reports).toEqual([]);
+    watchers.add('late');
+    gate.watch('late');
+    expect(reports).toMatchObject([{ state: 'waiting', requestId: 'w1', position: 1, ahead: 0 }]);
+    running();
+    (await waiting)();
+    expect(reports.map((e) => e.state)).toEqual(['waiting', 'admitted']);
   });
 });

@@ -1,4 +1,5 @@
-// Server-Sent Events: live seat counts of a term and the signed-in user's own notifications.
+// Server-Sent Events: live seat counts of a term and the signed-in user's own notifications and
+// places in the admission queue; and the queue places as plain JSON for clients without SSE.
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -7,6 +8,7 @@ import type { AppDeps } from '../../app.ts';
 import { NotFoundError, OverloadedError } from '../../http/errors.ts';
 import { requireAuth } from '../../http/auth.ts';
 import type { SeatCounts } from './registration.live.ts';
+import { QueueWaitList } from './registration.queue.schemas.ts';
 import {
   findLatestNotificationId,
   listNotificationsAfter,
@@ -29,6 +31,19 @@ const StreamQuery = Type.Object({
     }),
   ),
 });
+
+/**
+ * Why positions need session affinity: the admission queue is per process, and so are the
+ * position reports (a NOTIFY per report would cost hundreds of statements a second in the rush).
+ */
+const QUEUE_EVENTS_DOC =
+  'Event `queue` with `{state, requestId, method, path, since, position, ahead, ' +
+  'estimatedWaitSeconds}` while one of the user’s registration-changing requests waits for a ' +
+  'slot in this process: when it joins the line, then at most once a second while its position ' +
+  'changes, and a last one with state `admitted` or `refused` (position 0). The queue is per API ' +
+  'process and positions are only sent to streams of the same process: behind a load balancer ' +
+  'with several processes the position display needs session affinity (registration itself ' +
+  'does not).';
 
 const eventStreamResponse = (description: string) => ({
   200: {
@@ -96,6 +111,13 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (plugin, 
   app.addHook('preClose', async () => {
     for (const stream of open) stream.close();
   });
+
+  /** Sends the user's places in this process's admission queue to the stream. */
+  function attachQueue(stream: EventStream, userId: string): void {
+    stream.onClose(live.subscribeQueue(userId, (event) => stream.send('queue', event)));
+    // Requests that were already waiting when the stream opened.
+    app.admission.watch(userId);
+  }
 
   /** Sends the headers the hooks prepared (CORS, security) and turns the reply into a stream. */
   function startStream(request: FastifyRequest, reply: FastifyReply): EventStream {
@@ -186,7 +208,8 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (plugin, 
           'counts change (at most one per section every ~100 ms); event `notification` with the ' +
           'signed-in user’s new notifications (unless `notifications=false`); a comment every ' +
           '20 s keeps proxies from closing the connection. The stream ends after 10 minutes and ' +
-          'EventSource reconnects.',
+          'EventSource reconnects. ' +
+          QUEUE_EVENTS_DOC,
         params: Type.Object({ termId: Type.String({ minLength: 1, maxLength: 64 }) }),
         querystring: StreamQuery,
         response: eventStreamResponse('An event stream'),
@@ -220,6 +243,7 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (plugin, 
       target.stream = stream;
       stream.onClose(unsubscribeSeats);
       attach?.(stream);
+      attachQueue(stream, auth.userId);
       for (const counts of early.splice(0)) stream.send('seats', counts);
     },
   );
@@ -234,7 +258,8 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (plugin, 
         description:
           'Event `notification` with `{id, kind, title, body, data, createdAt, readAt}` for each ' +
           'new notification; the event id is the notification id, so a reconnect (Last-Event-ID) ' +
-          'resumes where the stream stopped.',
+          'resumes where the stream stopped. ' +
+          QUEUE_EVENTS_DOC,
         response: eventStreamResponse('An event stream'),
       },
     },
@@ -244,7 +269,28 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (plugin, 
         request.log.warn({ err: error }, 'live updates are unavailable');
         throw new OverloadedError(RECONNECT_MS / 1000, 'Live updates are unavailable right now.');
       });
-      attach(startStream(request, reply));
+      const stream = startStream(request, reply);
+      attach(stream);
+      attachQueue(stream, auth.userId);
     },
+  );
+
+  app.get(
+    '/me/registration-queue',
+    {
+      config: { roles: [] },
+      schema: {
+        tags: ['registration'],
+        summary: 'The caller’s requests waiting for admission now, with their place in line',
+        description:
+          'For clients that cannot hold a stream: poll while a registration, drop, swap or ' +
+          'checkout is pending. `position` 1 is admitted next; `estimatedWaitSeconds` is rough. ' +
+          'The queue is per API process, so this answers for the process that serves this call: ' +
+          'with several processes behind a load balancer it needs session affinity (registration ' +
+          'itself does not). Empty when nothing waits.',
+        response: { 200: QueueWaitList },
+      },
+    },
+    async (request) => ({ items: app.admission.waitsOf(requireAuth(request).userId) }),
   );
 };

@@ -8,7 +8,11 @@
 // PUBLISH_INTERVAL_MS and sends one NOTIFY per batch from outside the storm's transactions, with
 // the counts as they are then. Every process LISTENs on one dedicated connection, coalesces what
 // arrives per section for FANOUT_INTERVAL_MS and hands the latest counts to its SSE clients.
+//
+// Places in the admission queue (http/admission.ts) are the exception: the queue belongs to one
+// process, so its reports go only to that process's own streams of the user, never through NOTIFY.
 import { sql } from 'kysely';
+import type { AdmissionQueueObserver, QueueEvent } from '../../http/admission.ts';
 import type { Database } from '../../db/database.ts';
 import { availableSeats } from '../catalog/catalog.repo.ts';
 
@@ -29,11 +33,15 @@ export interface SeatCounts {
 
 export type SeatListener = (counts: SeatCounts) => void;
 export type NotificationPing = () => void;
+export type QueueListener = (event: QueueEvent) => void;
 
 export interface LiveHubStats {
   seatSubscribers: number;
   notificationSubscribers: number;
   published: number;
+  queueSubscribers: number;
+  /** Queue reports handed to this process's streams (none go through the database). */
+  queueReports: number;
 }
 
 export interface LiveHub {
@@ -45,6 +53,10 @@ export interface LiveHub {
   subscribeSeats(termId: string, listener: SeatListener): Promise<() => void>;
   /** A ping when the user has new notifications (the caller reads them). */
   subscribeNotifications(userId: string, listener: NotificationPing): Promise<() => void>;
+  /** The user's places in this process's admission queue; local only, so nothing to await. */
+  subscribeQueue(userId: string, listener: QueueListener): () => void;
+  /** What the admission gate reports to (see http/admission.ts). */
+  readonly queue: AdmissionQueueObserver;
   /** Sends what is pending now (tests and shutdown), instead of at the next tick. */
   flush(): Promise<void>;
   stats(): LiveHubStats;
@@ -71,6 +83,8 @@ export function createLiveHub(deps: { database: Database; logger: LiveHubLogger 
   const dirtyUsers = new Set<string>();
   const seatSubscribers = new Map<string, Set<SeatListener>>();
   const notificationSubscribers = new Map<string, Set<NotificationPing>>();
+  const queueSubscribers = new Map<string, Set<QueueListener>>();
+  let queueReports = 0;
   /** Latest counts per section received since the last fan-out, with their term. */
   const pendingCounts = new Map<string, { termId: string; counts: SeatCounts }>();
   let publishTimer: NodeJS.Timeout | undefined;
@@ -221,6 +235,18 @@ export function createLiveHub(deps: { database: Database; logger: LiveHubLogger 
       }
       return remove;
     },
+    subscribeQueue(userId, listener) {
+      return addTo(queueSubscribers, userId, listener);
+    },
+    queue: {
+      watching: (userId) => queueSubscribers.has(userId),
+      report(userId, event) {
+        const listeners = queueSubscribers.get(userId);
+        if (!listeners) return;
+        queueReports += 1;
+        for (const listener of listeners) listener(event);
+      },
+    },
     async flush() {
       if (publishTimer) {
         clearTimeout(publishTimer);
@@ -233,6 +259,8 @@ export function createLiveHub(deps: { database: Database; logger: LiveHubLogger 
         seatSubscribers: countSubscribers(seatSubscribers),
         notificationSubscribers: countSubscribers(notificationSubscribers),
         published,
+        queueSubscribers: countSubscribers(queueSubscribers),
+        queueReports,
       };
     },
     async stop() {
@@ -249,6 +277,7 @@ export function createLiveHub(deps: { database: Database; logger: LiveHubLogger 
       for (const stop of unlisten ?? []) await stop().catch(() => undefined);
       seatSubscribers.clear();
       notificationSubscribers.clear();
+      queueSubscribers.clear();
     },
   };
 }
