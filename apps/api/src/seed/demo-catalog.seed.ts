@@ -50,6 +50,9 @@ const SIZES: Record<
 };
 
 const SEED = 0xca7a_1062;
+const GRADUATE_SEED = 0x9ad_5eed;
+/** Graduate sections' CRNs start this far above the term's first CRN (beyond the large size's). */
+const GRADUATE_CRN_OFFSET = 9_000;
 const CATALOG_TABLES = [
   'courses',
   'sections',
@@ -781,7 +784,7 @@ const TA_LAST = [
   'Varga',
 ];
 
-function createRandom(seed: number) {
+export function createRandom(seed: number) {
   let state = seed >>> 0;
   const next = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -797,7 +800,7 @@ function createRandom(seed: number) {
     chance: (p: number) => next() < p,
   };
 }
-type Random = ReturnType<typeof createRandom>;
+export type Random = ReturnType<typeof createRandom>;
 
 // ---------------------------------------------------------------- terms
 
@@ -1043,6 +1046,46 @@ function buildCourses(subjectCount: number, perSubject: number, random: Random):
   return courses;
 }
 
+/** Courses numbered 500 and up, open to graduate standing, in the subjects of graduate programs. */
+const GRADUATE_COURSES_PER_SUBJECT = 10;
+
+/**
+ * Graduate courses (500-level, 3 credits) for each subject with a graduate program. Their own
+ * random stream, so adding them leaves the undergraduate catalog as it was.
+ */
+function buildGraduateCourses(subjectCount: number, random: Random): DemoCourse[] {
+  const graduateSubjects = new Set(
+    DEMO_PROGRAMS.filter((p) => p.degree.startsWith('M')).map((p) => p.code.split('-')[0]!),
+  );
+  const patterns = ['Graduate {t}', 'Seminar in {t}', 'Advanced Topics in {t}', 'Research in {t}'];
+  const courses: DemoCourse[] = [];
+  for (const subject of SUBJECTS.slice(0, subjectCount)) {
+    if (!graduateSubjects.has(subject.code)) continue;
+    for (let slot = 0; slot < GRADUATE_COURSES_PER_SUBJECT; slot += 1) {
+      const topic = subject.topics[slot % subject.topics.length]!;
+      const number = String(500 + slot * 10);
+      const shape: DemoCourse['shape'] = random.chance(0.4) ? 'seminar' : 'lecture';
+      courses.push({
+        code: `${subject.code} ${number}`,
+        level: 5,
+        shape,
+        record: {
+          subject: subject.code,
+          number,
+          title: patterns[slot % patterns.length]!.replace('{t}', topic),
+          description: `A graduate course in ${topic.toLowerCase()}: readings from the research literature, ${random.pick(['a term project', 'weekly problem sets', 'a research paper', 'presentations'])} and ${random.pick(['a final exam', 'a final presentation', 'peer review'])}.`,
+          creditsMin: 3,
+          creditsMax: 3,
+          prerequisites: canonical('standing: graduate'),
+          corequisites: null,
+          restrictions: { classStandings: ['graduate'] },
+        },
+      });
+    }
+  }
+  return courses;
+}
+
 // ---------------------------------------------------------------- sections
 
 type Slot = { days: string; start: string; end: string };
@@ -1135,7 +1178,7 @@ function reservedFor(
     ];
   }
   const majors = DEMO_PROGRAMS.filter((p) => p.code.startsWith(`${course.record.subject}-B`));
-  if (course.level >= 2 && majors.length > 0 && random.chance(0.15)) {
+  if (course.level >= 2 && course.level <= 4 && majors.length > 0 && random.chance(0.15)) {
     const program = majors[0]!.code;
     return [
       {
@@ -1178,7 +1221,9 @@ function baseSection(
     sectionCode,
     kind,
     title: null,
-    credits: null,
+    // A lab or discussion linked to a lecture carries no credits of its own: the lecture carries
+    // the course's, so a lecture and its lab count once toward the credit limit and tuition.
+    credits: linkedGroup !== null && kind !== 'lecture' ? 0 : null,
     capacity,
     waitlistCapacity: kind === 'independent' ? 0 : waitlistFor(capacity, ctx.random),
     waitlistMode: ctx.random.chance(0.1) ? 'claim' : 'auto',
@@ -1415,7 +1460,10 @@ export async function seedDemoCatalog(
   const size = SIZES[options.size];
   const random = createRandom(SEED);
   const terms = demoTerms(options.now ?? new Date());
-  const courses = buildCourses(size.subjects, size.coursesPerSubject, random);
+  const undergraduate = buildCourses(size.subjects, size.coursesPerSubject, random);
+  const graduateRandom = createRandom(GRADUATE_SEED);
+  const graduate = buildGraduateCourses(size.subjects, graduateRandom);
+  const courses = [...undergraduate, ...graduate];
   const faculty = await facultyOf(db);
   const bar = options.progress
     ? new cliProgress.SingleBar(
@@ -1479,7 +1527,28 @@ export async function seedDemoCatalog(
       for (const p of plan) {
         let crn = p.firstCrn;
         const ctx: SectionContext = { term: p.record, random, faculty, crn: () => String(crn++) };
-        const sections = buildTermSections(courses, courseIds, ctx, p.target, p.offer);
+        // Graduate sections first, from their own stream and CRN range, within the term's target.
+        let graduateCrn = p.firstCrn + GRADUATE_CRN_OFFSET;
+        const graduateSections = graduate
+          .filter(() => graduateRandom.chance(p.offer))
+          .flatMap((course) =>
+            sectionsFor(course, courseIds.get(course.code)!, {
+              term: p.record,
+              random: graduateRandom,
+              faculty,
+              crn: () => String(graduateCrn++),
+            }),
+          );
+        const sections = [
+          ...buildTermSections(
+            undergraduate,
+            courseIds,
+            ctx,
+            p.target - graduateSections.length,
+            p.offer,
+          ),
+          ...graduateSections,
+        ];
         for (let i = 0; i < sections.length; i += BATCH) {
           const batch = sections.slice(i, i + BATCH);
           await insertSections(tx, p.term.id, batch);
