@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { seedDemoTuition } from '../modules/billing/billing.seed.ts';
 import { seedDemoCatalog } from './demo-catalog.seed.ts';
-import { seedDemoPeople } from './demo-people.seed.ts';
+import { seedDemoPeople, type SeedDemoPeopleOptions } from './demo-people.seed.ts';
+import { seedDemoRecords, type DemoRecords } from './demo-records.seed.ts';
 
 export type DemoSize = 'small' | 'large';
 
@@ -17,10 +18,15 @@ export interface SeedOptions {
   size: DemoSize;
   /** Draw a progress bar on stderr. */
   progress: boolean;
+  /** The seed date (registration for the current term is open at it). Default: now. */
+  now?: Date;
+  /** Tests load fewer people than the size's. */
+  peopleCounts?: SeedDemoPeopleOptions['counts'];
 }
 
 export interface SeedResult {
   logins: DemoLogin[];
+  records: DemoRecords;
 }
 
 export async function isDatabaseEmpty(db: Kysely<DB>): Promise<boolean> {
@@ -35,8 +41,25 @@ export async function seedDemoUniversity(
   options: SeedOptions,
 ): Promise<SeedResult> {
   // People first: the catalog part assigns `people.instructors` to sections.
-  const people = await seedDemoPeople(db, options);
-  const catalog = await seedDemoCatalog(db, { size: options.size, progress: options.progress });
+  const now = options.now ?? new Date();
+  const people = await seedDemoPeople(db, {
+    size: options.size,
+    progress: options.progress,
+    ...(options.peopleCounts ? { counts: options.peopleCounts } : {}),
+  });
+  const catalog = await seedDemoCatalog(db, {
+    size: options.size,
+    progress: options.progress,
+    now,
+  });
   await seedDemoTuition(db, catalog);
-  return { logins: people.logins };
+  // Transcripts draw from the catalog's courses; tickets go on its terms.
+  const records = await seedDemoRecords(db, {
+    progress: options.progress,
+    now,
+    terms: { open: [catalog.currentTerm, catalog.nextTerm], past: catalog.pastTerms },
+    adminId: people.admin.id,
+    showcaseStudentId: people.demoStudent?.id,
+  });
+  return { logins: people.logins, records };
 }
