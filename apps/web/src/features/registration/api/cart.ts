@@ -2,7 +2,8 @@
 // and POST /me/cart/checkout (item by item, or all or nothing).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../../../lib/api.ts';
-import { registrationKeys, seatDependentKeys } from './keys.ts';
+import { registrationKeys } from './keys.ts';
+import { useSeatMutation } from './registrations.ts';
 import type { Cart, CheckoutResult, ValidateResult } from './types.ts';
 
 export function useCart(termId: string | null) {
@@ -43,18 +44,13 @@ export function useRemoveFromCart(termId: string | null) {
   });
 }
 
+/** Checkout takes seats: it waits its turn, retries a 503 with the same Idempotency-Key. */
 export function useCheckout(termId: string | null) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (atomic: boolean) =>
-      apiRequest<CheckoutResult>('/api/v1/me/cart/checkout', {
-        method: 'POST',
-        body: { termId, atomic },
-      }),
-    onSettled: async () => {
-      for (const key of seatDependentKeys(termId ?? '')) {
-        await client.invalidateQueries({ queryKey: key });
-      }
-    },
-  });
+  return useSeatMutation(termId, { idempotent: true }, (atomic: boolean, headers) =>
+    apiRequest<CheckoutResult>('/api/v1/me/cart/checkout', {
+      method: 'POST',
+      body: { termId, atomic },
+      headers,
+    }),
+  );
 }

@@ -1,7 +1,9 @@
 // The student's registrations: GET /me/registrations, POST (register), DELETE (drop), swap and
-// accepting an offered seat. Each mutation refreshes everything a seat change can affect.
+// accepting an offered seat. Each mutation refreshes everything a seat change can affect, waits
+// its turn under admission control and retries a 503 by itself (api/admission.ts).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../../../lib/api.ts';
+import { attemptHeaders, useBusyRetry } from './admission.ts';
 import { registrationKeys, seatDependentKeys } from './keys.ts';
 import type { RegistrationCreated, RegistrationList, SwapResult } from './types.ts';
 
@@ -14,50 +16,72 @@ export function useMyRegistrations(termId: string | null) {
   });
 }
 
-function useSeatMutation<TInput, TResult>(
+/**
+ * A mutation that takes or frees seats. `send` is called once per attempt with that attempt's
+ * headers: its own X-Request-Id and, for routes that take one, the click's Idempotency-Key (the
+ * same for every retry). 503 `overloaded` answers are retried (see `retry`); afterwards
+ * everything a seat change can affect is refreshed.
+ */
+export function useSeatMutation<TInput, TResult>(
   termId: string | null,
-  mutationFn: (input: TInput) => Promise<TResult>,
+  options: { idempotent: boolean },
+  send: (input: TInput, headers: Record<string, string>) => Promise<TResult>,
 ) {
   const client = useQueryClient();
-  return useMutation({
-    mutationFn,
+  const retry = useBusyRetry();
+  const mutation = useMutation({
+    mutationFn: (input: TInput) => {
+      const key = options.idempotent ? crypto.randomUUID() : undefined;
+      return retry.run((requestId) => send(input, attemptHeaders(requestId, key)));
+    },
     onSettled: async () => {
       for (const key of seatDependentKeys(termId ?? '')) {
         await client.invalidateQueries({ queryKey: key });
       }
     },
   });
+  return { ...mutation, retry };
 }
 
 export function useRegister(termId: string | null) {
-  return useSeatMutation(termId, (sectionId: string) =>
+  return useSeatMutation(termId, { idempotent: true }, (sectionId: string, headers) =>
     apiRequest<RegistrationCreated>('/api/v1/me/registrations', {
       method: 'POST',
       body: { sectionId },
-      // One key per click: a retried request never registers twice.
-      headers: { 'Idempotency-Key': crypto.randomUUID() },
+      headers,
     }),
   );
 }
 
 export function useDrop(termId: string | null) {
-  return useSeatMutation(termId, (registrationId: string) =>
+  // No Idempotency-Key on DELETE; a drop is retried only after a 503 `overloaded`, which the API
+  // answers before the drop runs.
+  return useSeatMutation(termId, { idempotent: false }, (registrationId: string, headers) =>
     apiRequest<unknown>(`/api/v1/me/registrations/${encodeURIComponent(registrationId)}`, {
       method: 'DELETE',
+      headers,
     }),
   );
 }
 
 export function useSwap(termId: string | null) {
-  return useSeatMutation(termId, (input: { dropRegistrationId: string; addSectionId: string }) =>
-    apiRequest<SwapResult>('/api/v1/me/registrations/swap', { method: 'POST', body: input }),
+  return useSeatMutation(
+    termId,
+    { idempotent: true },
+    (input: { dropRegistrationId: string; addSectionId: string }, headers) =>
+      apiRequest<SwapResult>('/api/v1/me/registrations/swap', {
+        method: 'POST',
+        body: input,
+        headers,
+      }),
   );
 }
 
 export function useAcceptOffer(termId: string | null) {
-  return useSeatMutation(termId, (registrationId: string) =>
+  return useSeatMutation(termId, { idempotent: false }, (registrationId: string, headers) =>
     apiRequest<unknown>(`/api/v1/me/registrations/${encodeURIComponent(registrationId)}/accept`, {
       method: 'POST',
+      headers,
     }),
   );
 }

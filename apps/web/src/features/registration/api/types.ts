@@ -34,6 +34,10 @@ import type {
   TermPage as TermPageSchema,
 } from '../../../../../api/src/modules/catalog/catalog.schemas.ts';
 import type { SeatCounts as SeatCountsType } from '../../../../../api/src/modules/registration/registration.live.ts';
+import type {
+  QueueEvent as QueueEventSchema,
+  QueueWaitList as QueueWaitListSchema,
+} from '../../../../../api/src/modules/registration/registration.queue.schemas.ts';
 
 export type Registration = Static<typeof RegistrationSchema>;
 export type RegistrationList = Static<typeof RegistrationListSchema>;
@@ -66,3 +70,6 @@ export type Term = Static<typeof TermSchema>;
 export type TermPage = Static<typeof TermPageSchema>;
 export type SeatCounts = SeatCountsType;
 export type Meeting = Registration['section']['meetings'][number];
+/** A `queue` event of the live stream: a seat request's place in the admission queue. */
+export type QueueEvent = Static<typeof QueueEventSchema>;
+export type QueueWaitList = Static<typeof QueueWaitListSchema>;

@@ -1,22 +1,28 @@
 // Live seat counts and the student's own notifications over one EventSource per page: seat
 // badges update in place, and a promotion or offer refreshes the registration views at once.
+// The same stream says where the student's pending seat requests stand in the admission queue.
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { apiRequest } from '../../../lib/api.ts';
 import { registrationKeys, seatDependentKeys } from '../api/keys.ts';
-import type { Notification, SeatCounts } from '../api/types.ts';
+import type { Notification, QueueEvent, SeatCounts } from '../api/types.ts';
 
 const SeatsContext = createContext<ReadonlyMap<string, SeatCounts>>(new Map());
 const LiveStateContext = createContext<'connecting' | 'live' | 'offline'>('offline');
+/** Waiting requests by X-Request-Id. */
+const QueueContext = createContext<ReadonlyMap<string, QueueEvent>>(new Map());
 
 const RECONNECT_MS = 3000;
+/** Places kept at most (a final event lost to a reconnect must not pile up entries). */
+const MAX_QUEUE_PLACES = 20;
 
 export function LiveUpdatesProvider(props: { termId: string | null; children: ReactNode }) {
   const { termId } = props;
   const client = useQueryClient();
   const [seats, setSeats] = useState<ReadonlyMap<string, SeatCounts>>(new Map());
   const [state, setState] = useState<'connecting' | 'live' | 'offline'>('offline');
+  const [queue, setQueue] = useState<ReadonlyMap<string, QueueEvent>>(new Map());
 
   useEffect(() => {
     if (!termId || typeof EventSource === 'undefined') return;
@@ -45,6 +51,16 @@ export function LiveUpdatesProvider(props: { termId: string | null; children: Re
       source.addEventListener('seats', (event) => {
         const counts = JSON.parse((event as MessageEvent<string>).data) as SeatCounts;
         setSeats((previous) => new Map(previous).set(counts.sectionId, counts));
+      });
+      source.addEventListener('queue', (event) => {
+        const place = JSON.parse((event as MessageEvent<string>).data) as QueueEvent;
+        setQueue((previous) => {
+          const next = new Map(previous);
+          next.delete(place.requestId);
+          if (place.state === 'waiting') next.set(place.requestId, place);
+          while (next.size > MAX_QUEUE_PLACES) next.delete(next.keys().next().value!);
+          return next;
+        });
       });
       source.addEventListener('notification', (event) => {
         const note = JSON.parse((event as MessageEvent<string>).data) as Notification;
@@ -76,7 +92,9 @@ export function LiveUpdatesProvider(props: { termId: string | null; children: Re
 
   return (
     <LiveStateContext.Provider value={state}>
-      <SeatsContext.Provider value={seats}>{props.children}</SeatsContext.Provider>
+      <SeatsContext.Provider value={seats}>
+        <QueueContext.Provider value={queue}>{props.children}</QueueContext.Provider>
+      </SeatsContext.Provider>
     </LiveStateContext.Provider>
   );
 }
@@ -91,4 +109,10 @@ export function useSeatCounts(
 
 export function useLiveState(): 'connecting' | 'live' | 'offline' {
   return useContext(LiveStateContext);
+}
+
+/** Where the request with this X-Request-Id waits in the admission queue, while it does. */
+export function useQueuePlace(requestId: string | undefined): QueueEvent | undefined {
+  const places = useContext(QueueContext);
+  return requestId === undefined ? undefined : places.get(requestId);
 }

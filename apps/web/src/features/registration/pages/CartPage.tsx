@@ -24,6 +24,7 @@ import { useCart, useCartValidation, useCheckout, useRemoveFromCart } from '../a
 import { useMyRegistrations } from '../api/registrations.ts';
 import type { CheckoutResult } from '../api/types.ts';
 import { BlockerList } from '../components/BlockerList.tsx';
+import { AdmissionStatus } from '../components/AdmissionStatus.tsx';
 import { formatMeetings } from '../components/format.ts';
 import { LiveUpdatesProvider } from '../components/LiveUpdates.tsx';
 import { SeatBadge } from '../components/SeatBadge.tsx';
@@ -162,6 +163,7 @@ export function CartPage() {
                     Register for {items.length} section{items.length === 1 ? '' : 's'}
                     {blocked > 0 ? ` (${blocked} blocked)` : ''}
                   </Button>
+                  <AdmissionStatus pending={checkout.isPending} retry={checkout.retry} />
                   {checkout.isError && <ProblemAlert error={checkout.error} />}
                 </Stack>
               )}

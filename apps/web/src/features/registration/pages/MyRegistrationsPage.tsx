@@ -9,6 +9,7 @@ import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { describeError, isApiError } from '../../../lib/api.ts';
 import { useAcceptOffer, useDrop, useMyRegistrations, useSwap } from '../api/registrations.ts';
 import type { Registration, Section } from '../api/types.ts';
+import { AdmissionStatus } from '../components/AdmissionStatus.tsx';
 import { BlockerList } from '../components/BlockerList.tsx';
 import { formatCredits, formatMeetings, timeLeft } from '../components/format.ts';
 import { LiveUpdatesProvider, useLiveState } from '../components/LiveUpdates.tsx';
@@ -91,6 +92,7 @@ export function MyRegistrationsPage() {
         }
       />
       {mine.isError && <ProblemAlert error={mine.error} onRetry={() => void mine.refetch()} />}
+      <AdmissionStatus pending={accept.isPending} retry={accept.retry} />
       {mine.isPending && termId && <PageLoader label="Loading your registrations…" />}
       {mine.isSuccess && live.length === 0 && (
         <Alert color="blue" variant="light">
@@ -209,6 +211,7 @@ export function MyRegistrationsPage() {
               ? 'You leave the wait-list and lose your place in line.'
               : 'Your seat goes to the next student on the wait-list. You may not get it back.'}
           </Text>
+          <AdmissionStatus pending={drop.isPending} retry={drop.retry} />
           {drop.isError && <ProblemAlert error={drop.error} />}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setDropping(undefined)}>
@@ -275,6 +278,7 @@ export function MyRegistrationsPage() {
                   ) : (
                     <ProblemAlert error={swap.error} />
                   ))}
+                <AdmissionStatus pending={swap.isPending} retry={swap.retry} />
                 <Group justify="flex-end" mt="xs">
                   <Button variant="default" onClick={() => setSwapTarget(undefined)}>
                     Back
