@@ -259,8 +259,9 @@ function openCourses(
   for (const { course, weight } of pool) {
     if (course.level > year + 1 || history.passed.has(course.code)) continue;
     if (course.prerequisite !== null && !course.prerequisite(history, NOTHING)) continue;
-    const distance = Math.abs(course.level - year);
-    total += weight * (distance === 0 ? 6 : distance === 1 ? 1.5 : 0.2);
+    // Upperclassmen still take some introductory courses, but mostly their year's and the next.
+    const distance = course.level - year;
+    total += weight * (distance === 0 ? 6 : distance === 1 ? 1.5 : distance === -1 ? 0.75 : 0.1);
     open.courses.push(course);
     open.cumulative.push(total);
   }
