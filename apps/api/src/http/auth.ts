@@ -11,12 +11,47 @@ import type { DB } from '../db/schema.ts';
 import type { Role } from '../db/tables/identity.ts';
 import { findLiveSessionRoles } from '../modules/identity/identity.repo.ts';
 import type { TokenSigner } from '../modules/identity/identity.tokens.ts';
-import { AppError, ForbiddenError, UnauthenticatedError } from './errors.ts';
+import { AppError, buildProblem, ForbiddenError, UnauthenticatedError } from './errors.ts';
 
 export const ACCESS_COOKIE = 'access_token';
 export const REFRESH_COOKIE = 'refresh_token';
 export const CSRF_COOKIE = 'csrf';
 export const CSRF_HEADER = 'x-csrf-token';
+
+/**
+ * A session the guard has not looked up yet (routes with `sessionCheck: 'in-transaction'`): the
+ * handler's first statement checks it alongside its own facts, saving the registration rush a
+ * round trip per request. Until `confirmed`, nothing may be written on its behalf.
+ */
+export class PendingSession {
+  readonly sessionId: string;
+  readonly userId: string;
+  /** The route's role the token claims; the check requires the user to still hold it. */
+  readonly role: Role;
+  #confirmed = false;
+  /** The late check (registerAuth's onSend) ran: it must not run twice. */
+  lateChecked = false;
+
+  constructor(sessionId: string, userId: string, role: Role) {
+    this.sessionId = sessionId;
+    this.userId = userId;
+    this.role = role;
+  }
+
+  get confirmed(): boolean {
+    return this.#confirmed;
+  }
+
+  /** The handler's statement found the session live (or not: 401, and its transaction rolls back). */
+  confirm(live: boolean): void {
+    if (!live) {
+      // The 401 thrown here is the answer: the late check has nothing left to decide.
+      this.lateChecked = true;
+      throw new UnauthenticatedError();
+    }
+    this.#confirmed = true;
+  }
+}
 
 export interface AuthContext {
   userId: string;
@@ -24,6 +59,8 @@ export interface AuthContext {
   roles: readonly Role[];
   /** Cookie-authenticated requests must prove CSRF on mutation. */
   via: 'bearer' | 'cookie';
+  /** Set when the session is checked by the handler's own statement (see PendingSession). */
+  pendingSession?: PendingSession | undefined;
 }
 
 declare module 'fastify' {
@@ -33,6 +70,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Roles allowed on the route; [] means any signed-in user; absent means public. */
     roles?: readonly Role[];
+    /**
+     * 'in-transaction': the guard verifies the token and its roles only, and the handler's first
+     * statement checks the session (PendingSession). Only for handlers whose every write follows
+     * that statement; any answer sent without it is checked here before it leaves.
+     */
+    sessionCheck?: 'in-transaction';
   }
 }
 
@@ -49,6 +92,39 @@ function readBearer(request: FastifyRequest): string | undefined {
   if (!header) return undefined;
   const [scheme, token] = header.split(' ');
   return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
+}
+
+function readToken(
+  request: FastifyRequest,
+): { token: string; via: 'bearer' | 'cookie' } | undefined {
+  const bearer = readBearer(request);
+  if (bearer) return { token: bearer, via: 'bearer' };
+  const cookie = request.cookies[ACCESS_COOKIE];
+  return cookie ? { token: cookie, via: 'cookie' } : undefined;
+}
+
+/**
+ * For a route that checks the session in its own transaction: the token's claims, with the
+ * session left pending, when the token is valid and claims one of the route's roles. Undefined
+ * sends the request through the full check instead (which answers 401 or 403 as usual).
+ */
+async function deferSessionCheck(
+  request: FastifyRequest,
+  roles: readonly Role[],
+  signer: TokenSigner,
+): Promise<AuthContext | undefined> {
+  const found = readToken(request);
+  if (!found) return undefined;
+  const claims = await signer.verifyAccessToken(found.token);
+  const role = claims && roles.find((r) => claims.roles.includes(r));
+  if (!claims || !role) return undefined;
+  return {
+    userId: claims.userId,
+    sessionId: claims.sessionId,
+    roles: claims.roles,
+    via: found.via,
+    pendingSession: new PendingSession(claims.sessionId, claims.userId, role),
+  };
 }
 
 /**
@@ -104,12 +180,38 @@ export function registerAuth(
       request.auth = await resolveAuth(request, deps.db, deps.signer);
       return;
     }
-    const auth = await resolveAuth(request, deps.db, deps.signer);
+    const deferred =
+      request.routeOptions.config.sessionCheck === 'in-transaction' && roles.length > 0
+        ? await deferSessionCheck(request, roles, deps.signer)
+        : undefined;
+    const auth = deferred ?? (await resolveAuth(request, deps.db, deps.signer));
     if (!auth) throw new UnauthenticatedError();
     if (auth.via === 'cookie') assertCsrf(request);
     if (roles.length > 0 && !roles.some((role) => auth.roles.includes(role)))
       throw new ForbiddenError();
     request.auth = auth;
+  });
+  // The safety net of 'in-transaction' routes: an answer given without the handler's statement
+  // having checked the session (a request refused before it) is checked now, and replaced by a
+  // 401 if the session is gone. Writes never happen unchecked: they follow that statement.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const pending = request.auth?.pendingSession;
+    if (!pending || pending.confirmed || pending.lateChecked) return payload;
+    pending.lateChecked = true;
+    const roles = await findLiveSessionRoles(
+      deps.db,
+      pending.sessionId,
+      pending.userId,
+      new Date(),
+    );
+    if (roles?.includes(pending.role)) return payload;
+    // Too late to throw (the answer is being sent): replace it with the guard's own 401.
+    const refusal = new UnauthenticatedError();
+    void reply
+      .code(refusal.status)
+      .type('application/problem+json; charset=utf-8')
+      .removeHeader('content-length');
+    return JSON.stringify(buildProblem(request, refusal.status, refusal.code, refusal.message));
   });
 }
 

@@ -1057,3 +1057,84 @@ describe('reserved seats, notices and the audit log', () => {
     expect(refusedOnly.json()).toEqual({ items: [], nextCursor: null });
   });
 });
+
+describe('the session, checked in the facts statement of a student’s seat routes', () => {
+  async function revoke(who: WorldPerson) {
+    await t.database.db
+      .updateTable('sessions')
+      .set({ revoked_at: new Date(), revoked_reason: 'logout' })
+      .where('user_id', '=', who.id)
+      .execute();
+  }
+
+  async function liveRegistrations(who: WorldPerson) {
+    return t.database.db
+      .selectFrom('registrations')
+      .select(['id', 'status'])
+      .where('student_id', '=', who.id)
+      .where('status', 'in', ['enrolled', 'waitlisted', 'offered', 'pending_payment'])
+      .execute();
+  }
+
+  it('refuses a signed-out session with 401 on register, swap, drop and accept, changing nothing', async () => {
+    const [s1, s2] = [await newSection({ capacity: 5 }), await newSection({ capacity: 5 })];
+    const me = await world.addStudent();
+    const first = await register(me, s1);
+    expect(first.statusCode).toBe(201);
+    const registrationId = first.json<{ registration: { id: string } }>().registration.id;
+    await revoke(me);
+
+    const attempts = [
+      await register(me, s2),
+      // A request refused before the facts statement is checked on its way out.
+      await register(me, '01a20233-9da7-72fa-8999-962729d14af0'),
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/me/registrations/swap',
+        headers: me.headers,
+        payload: { dropRegistrationId: registrationId, addSectionId: s2 },
+      }),
+      await t.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/me/registrations/${registrationId}`,
+        headers: me.headers,
+      }),
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/me/registrations/${registrationId}/accept`,
+        headers: me.headers,
+      }),
+    ];
+    for (const attempt of attempts) {
+      expect(attempt.statusCode).toBe(401);
+      expect(attempt.json()).toMatchObject({ code: 'unauthenticated' });
+    }
+    expect(await liveRegistrations(me)).toEqual([{ id: registrationId, status: 'enrolled' }]);
+    await consistent();
+  });
+
+  it('answers a live session that names no section with 404, on PGlite too', async () => {
+    const me = await world.addStudent();
+    const missing = await register(me, '01a20233-9da7-72fa-8999-962729d14af0');
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('refuses a disabled account and one that lost the student role', async () => {
+    const section = await newSection({ capacity: 5 });
+    const [disabled, demoted] = [await world.addStudent(), await world.addStudent()];
+    await t.database.db
+      .updateTable('users')
+      .set({ disabled_at: new Date() })
+      .where('id', '=', disabled.id)
+      .execute();
+    await t.database.db
+      .updateTable('users')
+      .set({ roles: ['instructor'] })
+      .where('id', '=', demoted.id)
+      .execute();
+    for (const who of [disabled, demoted]) {
+      expect((await register(who, section)).statusCode).toBe(401);
+      expect(await liveRegistrations(who)).toEqual([]);
+    }
+  });
+});

@@ -114,6 +114,8 @@ export interface GatheredFacts {
   /** Billing: the term's tuition facts (undefined when the term charges nothing). */
   billing: BillingFacts | undefined;
   idempotency: StoredResponse | null;
+  /** The session named in the input is live and its user holds the role (true if none named). */
+  sessionLive: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,10 +305,13 @@ export interface GatherFactsInput {
   /** A registration the request is about (drop, accept, swap). */
   registrationId?: string | undefined;
   idempotency?: { userId: string; key: string; since: Date } | undefined;
+  /** A session to check in the same statement (http/auth.ts PendingSession). */
+  session?: { sessionId: string; userId: string; role: string } | undefined;
   now: Date;
 }
 
 interface FactsRow {
+  session_live: boolean;
   locked_version: number;
   seen_version: number | null;
   student_opens_at: Date | string | null;
@@ -431,7 +436,14 @@ async function selectFacts(
         from idempotency_keys k
         where k.user_id = ${input.idempotency?.userId ?? null}::uuid
           and k.key = ${input.idempotency?.key ?? null}::text
-          and k.created_at > ${input.idempotency?.since ?? null}::timestamptz) as idempotency
+          and k.created_at > ${input.idempotency?.since ?? null}::timestamptz) as idempotency,
+      -- The request's session, when the guard left it to this statement (saves a round trip).
+      (${input.session?.sessionId ?? null}::uuid is null or exists (select 1 from sessions ss
+        join users su on su.id = ss.user_id
+        where ss.id = ${input.session?.sessionId ?? null}::uuid
+          and ss.user_id = ${input.session?.userId ?? null}::uuid and ss.revoked_at is null
+          and ss.expires_at > now() and su.disabled_at is null
+          and ${input.session?.role ?? null}::text = any(su.roles))) as session_live
     from locked l`.execute(tx);
   return result.rows[0];
 }
@@ -495,6 +507,7 @@ function toGathered(row: FactsRow, now: Date): GatheredFacts {
     current,
     anchor: row.anchor ? toRegistrationRecord(row.anchor) : null,
     billing: parseBillingFacts(row.billing),
+    sessionLive: row.session_live,
     idempotency: idem
       ? {
           requestHash: idem.requestHash as string,

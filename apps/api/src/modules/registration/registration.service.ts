@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { AppDeps } from '../../app.ts';
 import type { DB } from '../../db/schema.ts';
+import type { PendingSession } from '../../http/auth.ts';
 import type { Role } from '../../db/tables/identity.ts';
 import { AppError, ValidationError } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -74,6 +75,8 @@ export interface Actor {
   userId: string;
   roles: readonly Role[];
   requestId: string | null;
+  /** A session the guard left for the facts statement to check (http/auth.ts). */
+  session?: PendingSession | undefined;
 }
 
 export interface IdempotencyInput {
@@ -195,7 +198,7 @@ function isSeated(status: string): boolean {
 const byId = <T extends { id: string }>(a: T, b: T): number =>
   a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
-function isRetryable(error: unknown): boolean {
+export function isRetryable(error: unknown): boolean {
   if (error instanceof RetryTransactionError) return true;
   if (typeof error !== 'object' || error === null) return false;
   const { code, constraint } = error as { code?: unknown; constraint?: unknown };
@@ -303,8 +306,31 @@ export function createRegistrationService(deps: AppDeps) {
     }
   }
 
-  async function ensureStudent(studentId: string): Promise<void> {
-    if (!(await repo.findStudentBrief(db, studentId))) throw new StudentNotFoundError();
+  /**
+   * The facts statement, which also checks the actor's pending session: a session found gone
+   * is a 401 and the transaction rolls back before anything is written.
+   */
+  async function gather(
+    tx: Transaction<DB>,
+    actor: Actor,
+    input: Omit<repo.GatherFactsInput, 'session'>,
+  ): Promise<GatheredFacts | undefined> {
+    const pending = actor.session?.confirmed === false ? actor.session : undefined;
+    const g = await repo.gatherFacts(tx, {
+      ...input,
+      session: pending && {
+        sessionId: pending.sessionId,
+        userId: pending.userId,
+        role: pending.role,
+      },
+    });
+    if (g && pending) pending.confirm(g.sessionLive);
+    return g;
+  }
+
+  /** Inside the caller's transaction: on PGlite a second connection would wait for it forever. */
+  async function ensureStudent(tx: Transaction<DB>, studentId: string): Promise<void> {
+    if (!(await repo.findStudentBrief(tx, studentId))) throw new StudentNotFoundError();
   }
 
   function checkReplay(
@@ -317,12 +343,13 @@ export function createRegistrationService(deps: AppDeps) {
 
   /** Outside the gathering statement (the request named nothing that exists): 422 if reused. */
   async function replayIfStored(
+    tx: Transaction<DB>,
     actor: Actor,
     idempotency: IdempotencyInput,
     now: Date,
   ): Promise<void> {
     const stored = await repo.findStoredResponse(
-      db,
+      tx,
       actor.userId,
       idempotency.key,
       new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS),
@@ -366,7 +393,7 @@ export function createRegistrationService(deps: AppDeps) {
       const outcome = await inTransaction(async (tx): Promise<UnitOutcome> => {
         changes.clear();
         const now = clock.now();
-        const g = await repo.gatherFacts(tx, {
+        const g = await gather(tx, actor, {
           studentId: input.studentId,
           termId: input.termId,
           sectionIds,
@@ -378,9 +405,9 @@ export function createRegistrationService(deps: AppDeps) {
           now,
         });
         if (!g) {
-          await ensureStudent(input.studentId);
+          await ensureStudent(tx, input.studentId);
           // A reused key is refused whatever the new request names.
-          if (input.idempotency) await replayIfStored(actor, input.idempotency, now);
+          if (input.idempotency) await replayIfStored(tx, actor, input.idempotency, now);
           throw new SectionNotFoundError();
         }
         gathered = g;
@@ -663,7 +690,7 @@ export function createRegistrationService(deps: AppDeps) {
     const result = await inTransaction(async (tx): Promise<Result> => {
       changes.clear();
       const now = clock.now();
-      const g = await repo.gatherFacts(tx, {
+      const g = await gather(tx, actor, {
         studentId: input.studentId,
         sectionIds: [],
         registrationId: input.registrationId,
@@ -783,7 +810,7 @@ export function createRegistrationService(deps: AppDeps) {
     const result = await inTransaction(async (tx): Promise<HttpResult | { refused: string }> => {
       changes.clear();
       const now = clock.now();
-      const g = await repo.gatherFacts(tx, {
+      const g = await gather(tx, actor, {
         studentId: input.studentId,
         sectionIds: [input.addSectionId],
         registrationId: input.dropRegistrationId,
@@ -795,7 +822,7 @@ export function createRegistrationService(deps: AppDeps) {
         now,
       });
       if (!g) {
-        if (input.idempotency) await replayIfStored(actor, input.idempotency, now);
+        if (input.idempotency) await replayIfStored(tx, actor, input.idempotency, now);
         throw new SectionNotFoundError();
       }
       if (g.idempotency && input.idempotency) return checkReplay(g.idempotency, input.idempotency);
@@ -994,7 +1021,7 @@ export function createRegistrationService(deps: AppDeps) {
     const result = await inTransaction(async (tx) => {
       changes.clear();
       const now = clock.now();
-      const g = await repo.gatherFacts(tx, {
+      const g = await gather(tx, actor, {
         studentId: input.studentId,
         sectionIds: [],
         registrationId: input.registrationId,
@@ -1693,7 +1720,7 @@ export function createRegistrationService(deps: AppDeps) {
         now: clock.now(),
       });
       if (!g) {
-        await ensureStudent(input.studentId);
+        await ensureStudent(tx, input.studentId);
         throw new AppError(404, 'not_found', 'The term was not found.');
       }
       const targets = g.targets.filter((t) => t.termId === g.term.id);
@@ -1738,7 +1765,7 @@ export function createRegistrationService(deps: AppDeps) {
       const now = clock.now();
       const g = await repo.gatherFacts(tx, { studentId, termId, sectionIds: [], now });
       if (!g) {
-        await ensureStudent(studentId);
+        await ensureStudent(tx, studentId);
         throw new TermNotFoundError();
       }
       const opensAt = effectiveOpensAt(g.facts);

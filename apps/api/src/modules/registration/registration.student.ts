@@ -8,7 +8,6 @@ import {
   IdempotencyKeyReusedError,
   NotificationNotFoundError,
   RegistrationNotFoundError,
-  RetryTransactionError,
   SectionNotFoundError,
   TermNotFoundError,
 } from './registration.errors.ts';
@@ -23,6 +22,7 @@ import {
   type RegistrationService,
   type RegistrationView,
   type UnitOutcome,
+  isRetryable,
 } from './registration.service.ts';
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -302,7 +302,8 @@ export function createStudentDesk(deps: AppDeps, engine: RegistrationService) {
             },
           });
         } catch (error) {
-          if (!(error instanceof RetryTransactionError)) throw error;
+          // The store refuses with a serialization failure when the key was taken meanwhile.
+          if (!isRetryable(error)) throw error;
           // A concurrent request with the same key finished first: its answer is the answer.
           const stored = await repo.findStoredResponse(
             db,
