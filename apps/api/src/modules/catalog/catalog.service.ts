@@ -446,15 +446,23 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     });
   }
 
+  /**
+   * A section carries credits within its course's range, or 0 when it is a lab or discussion
+   * linked to a lecture: the lecture then carries the course's credits, so a lecture and its lab
+   * count once toward the credit limits and tuition.
+   */
   function checkSectionCredits(
-    credits: number | null,
+    section: { credits: number | null; kind: string; linkedGroup: string | null },
     course: Course,
     errors: ProblemItem[],
   ): void {
-    if (credits !== null && (credits < course.credits.min || credits > course.credits.max)) {
+    const { credits } = section;
+    if (credits === null) return;
+    if (credits === 0 && section.kind !== 'lecture' && section.linkedGroup) return;
+    if (credits < course.credits.min || credits > course.credits.max) {
       errors.push({
         code: 'invalid',
-        message: `Section credits must be within the course's ${course.credits.min}–${course.credits.max}.`,
+        message: `Section credits must be within the course's ${course.credits.min}–${course.credits.max}${section.kind !== 'lecture' ? ', or 0 for a section linked to a lecture' : ''}.`,
         path: 'body.credits',
       });
     }
@@ -556,7 +564,11 @@ export function createCatalogService(deps: CatalogServiceDeps) {
       programs,
       errors,
     );
-    checkSectionCredits(input.credits, context.course, errors);
+    checkSectionCredits(
+      { credits: input.credits, kind: input.kind, linkedGroup: input.linkedGroup?.trim() || null },
+      context.course,
+      errors,
+    );
     fail(errors);
     return {
       courseId: context.course.id,

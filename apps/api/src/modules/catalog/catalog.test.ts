@@ -364,6 +364,37 @@ describe('catalog API', () => {
       expect(res.json<Problem>().code).toBe('crn_taken');
     });
 
+    it('lets a lab linked to a lecture carry 0 credits (the lecture carries the course’s), and no other section', async () => {
+      const lab = await send(admin, 'POST', '/sections', {
+        termId: term.id,
+        courseId: course.id,
+        sectionCode: 'AYB',
+        kind: 'lab',
+        credits: 0,
+        capacity: 20,
+        linkedGroup: 'A',
+      });
+      expect(lab.statusCode).toBe(201);
+      const edited = await send(admin, 'PATCH', `/sections/${lab.json<Section>().id}`, {
+        capacity: 24,
+      });
+      expect(edited.statusCode).toBe(200);
+      for (const refused of [
+        { sectionCode: 'AL7', kind: 'lecture', linkedGroup: 'A' },
+        { sectionCode: 'AYC', kind: 'lab' },
+      ]) {
+        const res = await send(admin, 'POST', '/sections', {
+          termId: term.id,
+          courseId: course.id,
+          credits: 0,
+          capacity: 20,
+          ...refused,
+        });
+        expect(res.statusCode).toBe(400);
+        expect(res.json<Problem>().errors!.map((e) => e.path)).toEqual(['body.credits']);
+      }
+    });
+
     it('refuses bad meetings, instructors, reserved seats and credits with their paths', async () => {
       const student2 = await createUserWithRole(t, 'student');
       const res = await send(admin, 'POST', '/sections', {
