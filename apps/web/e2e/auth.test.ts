@@ -2,15 +2,13 @@
 // sign up, sign out, sign in, see the profile, on a desktop and on a phone. Then an administrator
 // resets a password through the outbox and manages users.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DESKTOP,
+  watchPage,
   launchBrowser,
   PHONE,
-  SCREENSHOT_DIR,
   screenshot,
   startApi,
   type RunningApi,
@@ -51,19 +49,7 @@ afterAll(async () => {
 async function watched(context: BrowserContext): Promise<Page> {
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   const page = await context.newPage();
-  const log: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') log.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) log.push(`${response.status()} ${response.url()}`);
-  });
-  onTestFailed(async ({ task }) => {
-    const name = `failure-${task.name.replace(/\W+/g, '-').slice(0, 60)}`;
-    await screenshot(page, name).catch(() => undefined);
-    writeFileSync(path.join(SCREENSHOT_DIR, `${name}.log`), `${page.url()}\n${log.join('\n')}\n`);
-  });
+  watchPage(page);
   return page;
 }
 
@@ -113,7 +99,7 @@ describe('a student on a desktop', () => {
     // A visitor with no session lands on the login page.
     await page.goto('/');
     await page.waitForURL((url) => url.pathname === '/login');
-    await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await screenshot(page, 'desktop-1-login');
 
     // Submitting nothing explains what is missing, on the fields themselves.

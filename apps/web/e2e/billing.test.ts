@@ -3,14 +3,12 @@
 // class inside the full-refund window and see the credit restored. An administrator sets the
 // tuition and refunds the credit from the bursar pages.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DESKTOP,
+  watchPage,
   launchBrowser,
-  SCREENSHOT_DIR,
   screenshot,
   startApi,
   type RunningApi,
@@ -109,19 +107,7 @@ afterAll(async () => {
 async function watched(context: BrowserContext): Promise<Page> {
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   const page = await context.newPage();
-  const log: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') log.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) log.push(`${response.status()} ${response.url()}`);
-  });
-  onTestFailed(async ({ task }) => {
-    const name = `failure-billing-${task.name.replace(/\W+/g, '-').slice(0, 50)}`;
-    await screenshot(page, name).catch(() => undefined);
-    writeFileSync(path.join(SCREENSHOT_DIR, `${name}.log`), `${page.url()}\n${log.join('\n')}\n`);
-  });
+  watchPage(page, 'billing-');
   return page;
 }
 

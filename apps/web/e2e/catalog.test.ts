@@ -3,14 +3,12 @@
 // page says its prerequisites in words. An administrator's course editor shows a wrong
 // prerequisite expression on its field, with the position the server found.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DESKTOP,
+  watchPage,
   launchBrowser,
-  SCREENSHOT_DIR,
   screenshot,
   startApi,
   type RunningApi,
@@ -150,19 +148,7 @@ async function signedInPage(user: { email: string; password: string }): Promise<
   const context = await browser.newContext({ viewport: DESKTOP, baseURL: api.baseUrl });
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   const page = await context.newPage();
-  const log: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') log.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) log.push(`${response.status()} ${response.url()}`);
-  });
-  onTestFailed(async ({ task }) => {
-    const name = `failure-${task.name.replace(/\W+/g, '-').slice(0, 60)}`;
-    await screenshot(page, name).catch(() => undefined);
-    writeFileSync(path.join(SCREENSHOT_DIR, `${name}.log`), `${page.url()}\n${log.join('\n')}\n`);
-  });
+  watchPage(page);
   await page.goto('/login');
   await page.getByLabel(/^Email or username/).fill(user.email);
   await page.getByRole('textbox', { name: /^Password/ }).fill(user.password);

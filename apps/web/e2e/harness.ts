@@ -3,12 +3,13 @@
 // TEST_DATABASE_URL is set. Also launches Debian's Chromium and saves screenshots.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { onTestFailed } from 'vitest';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 const SERVER_ENTRY = path.join(REPO_ROOT, 'apps/api/src/server.ts');
@@ -191,5 +192,25 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     path: path.join(SCREENSHOT_DIR, `${name}.png`),
     fullPage: true,
     animations: 'disabled',
+  });
+}
+
+/**
+ * Keeps a page's console errors, page errors and 4xx/5xx answers, and saves them with a
+ * screenshot (`failure-<prefix><test name>`) if the running test fails.
+ */
+export function watchPage(page: Page, prefix = ''): void {
+  const log: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') log.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) log.push(`${response.status()} ${response.url()}`);
+  });
+  onTestFailed(async ({ task }) => {
+    const name = `failure-${prefix}${task.name.replace(/\W+/g, '-').slice(0, 60 - prefix.length)}`;
+    await screenshot(page, name).catch(() => undefined);
+    writeFileSync(path.join(SCREENSHOT_DIR, `${name}.log`), `${page.url()}\n${log.join('\n')}\n`);
   });
 }

@@ -3,15 +3,13 @@
 // summary (counts and skip reasons), finds an imported section in the catalog, and sees a broken
 // file refused with the server's reason and nothing imported.
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DESKTOP,
+  watchPage,
   launchBrowser,
   PHONE,
-  SCREENSHOT_DIR,
   screenshot,
   startApi,
   type RunningApi,
@@ -141,19 +139,7 @@ async function signedInPage(viewport: { width: number; height: number } = DESKTO
   const context = await browser.newContext({ viewport, baseURL: api.baseUrl });
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   const page = await context.newPage();
-  const log: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') log.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) log.push(`${response.status()} ${response.url()}`);
-  });
-  onTestFailed(async ({ task }) => {
-    const name = `failure-${task.name.replace(/\W+/g, '-').slice(0, 60)}`;
-    await screenshot(page, name).catch(() => undefined);
-    writeFileSync(path.join(SCREENSHOT_DIR, `${name}.log`), `${page.url()}\n${log.join('\n')}\n`);
-  });
+  watchPage(page);
   await page.goto('/login');
   await page.getByLabel(/^Email or username/).fill(admin.email);
   await page.getByRole('textbox', { name: /^Password/ }).fill(admin.password);
