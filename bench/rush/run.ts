@@ -11,7 +11,8 @@
 //      connections as the API processes have together.
 // It prints throughput, p50/p95/p99, the outcome mix, 503s and any other 5xx, and API/baseline.
 //
-//   npm run bench:rush [-- --processes 2 --concurrency 500 --storm-seconds 30 --open-seconds 20]
+//   npm run bench:rush [-- --processes 2 --concurrency 500 --storm-seconds 30 --open-seconds 20
+//                         --pool-size 20]
 //   --keep-seed keeps the seeded template database between runs (faster repeats)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres (server to create databases on)
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -42,7 +43,6 @@ import {
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SEED_TEMPLATE = 'openregistrar_rush_seed';
-const API_POOL_SIZE = 20;
 const SECRET = () => randomBytes(36).toString('base64url');
 
 const { values: args } = parseArgs({
@@ -53,6 +53,8 @@ const { values: args } = parseArgs({
     'open-seconds': { type: 'string', default: '20' },
     'warmup-seconds': { type: 'string', default: '5' },
     students: { type: 'string', default: '20000' },
+    /** PostgreSQL connections per API process; the baseline gets as many as they have together. */
+    'pool-size': { type: 'string', default: '20' },
     'keep-seed': { type: 'boolean', default: false },
     /** Writes a V8 CPU profile of each API process into .test-artifacts/rush-profiles. */
     profile: { type: 'boolean', default: false },
@@ -64,6 +66,7 @@ const STORM_MS = Number(args['storm-seconds']) * 1000;
 const OPEN_MS = Number(args['open-seconds']) * 1000;
 const WARMUP_MS = Number(args['warmup-seconds']) * 1000;
 const STUDENTS = Number(args.students);
+const API_POOL_SIZE = Number(args['pool-size']);
 const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 if (!['127.0.0.1', 'localhost'].includes(new URL(serverUrl).hostname)) {
   throw new Error('The rush benchmark runs only against a PostgreSQL server on 127.0.0.1.');
@@ -494,7 +497,7 @@ async function main(): Promise<void> {
     log(
       `Term ${prepared.termCode}: ${prepared.sectionIds.length} sections, ` +
         `${prepared.students.length} students signed in, concurrency ${CONCURRENCY}, ` +
-        `${PROCESSES} API processes.`,
+        `${PROCESSES} API processes with ${API_POOL_SIZE} connections each.`,
     );
     // The baseline runs on its own copy, so neither run sees the other's seats taken.
     await admin((c) => c.query(`create database ${baselineDatabase} template ${apiDatabase}`));
