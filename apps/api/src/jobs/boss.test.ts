@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../test/test-app.ts';
 import { createJobQueue, type JobQueue } from './boss.ts';
 
 const QUEUE = 'platform-probe';
+const RECURRING = 'platform-probe-hourly';
 
 interface ProbePayload {
   label: string;
@@ -24,6 +25,9 @@ describe('job queue', () => {
     jobs.define<ProbePayload>(QUEUE, async (data) => {
       received.push(data.label);
       markDone();
+    });
+    jobs.recurring(RECURRING, '7 * * * *', async () => {
+      received.push('hourly');
     });
     await jobs.start();
   });
@@ -51,5 +55,16 @@ describe('job queue', () => {
       select data->>'label' as label from pgboss.job where name = ${QUEUE}
     `.execute(database.db);
     expect(stored.rows.map((r) => r.label)).toEqual(['committed']);
+  });
+
+  it("keeps a recurring job's schedule in the database, once however many processes start", async () => {
+    const second = createJobQueue(database);
+    second.recurring(RECURRING, '7 * * * *', async () => undefined);
+    await second.start();
+    await second.stop();
+    const schedules = await sql<{ name: string; cron: string; timezone: string }>`
+      select name, cron, timezone from pgboss.schedule where name = ${RECURRING}
+    `.execute(database.db);
+    expect(schedules.rows).toEqual([{ name: RECURRING, cron: '7 * * * *', timezone: 'UTC' }]);
   });
 });

@@ -25,6 +25,11 @@ export interface JobQueue {
   ): Promise<string | null>;
   /** Declares a queue and, once started, works it. Call before start(). */
   define<T extends object>(name: string, handler: JobHandler<T>): void;
+  /**
+   * Declares a job run on a cron schedule (UTC). The schedule lives in the database, so with
+   * several processes each tick runs once, on whichever process fetches it. Call before start().
+   */
+  recurring(name: string, cron: string, handler: () => Promise<void>): void;
   start(): Promise<void>;
   stop(): Promise<void>;
   readonly started: boolean;
@@ -42,6 +47,7 @@ export function createJobQueue(
     ...(database.kind === 'pglite' ? { superviseIntervalSeconds: 60 } : {}),
   });
   const handlers = new Map<string, JobHandler<object>>();
+  const schedules = new Map<string, string>();
   let started = false;
   boss.on('error', (error: unknown) => {
     // pg-boss reports maintenance errors here; they must not crash the process.
@@ -62,6 +68,10 @@ export function createJobQueue(
     define(name, handler) {
       handlers.set(name, handler as JobHandler<object>);
     },
+    recurring(name, cron, handler) {
+      handlers.set(name, handler);
+      schedules.set(name, cron);
+    },
     async start() {
       if (started) return;
       await boss.start();
@@ -72,6 +82,9 @@ export function createJobQueue(
             for (const job of jobs) await handler(job.data);
           });
         }
+      }
+      if (options.work) {
+        for (const [name, cron] of schedules) await boss.schedule(name, cron);
       }
       started = true;
     },

@@ -638,6 +638,52 @@ export async function clearLoginFailures(db: Executor, key: string): Promise<voi
   await db.deleteFrom('login_throttle').where('key', '=', key).execute();
 }
 
+/** What a housekeeping run deleted. */
+export interface LapsedRecordCounts {
+  sessions: number;
+  passwordResetTokens: number;
+  loginThrottles: number;
+}
+
+/**
+ * Deletes sign-in records nobody can use any more: sessions (and, by cascade, their refresh
+ * tokens) expired or revoked before `sessionsBefore`, reset links expired or used before
+ * `tokensBefore`, and failure counters whose window began before `throttlesBefore` and hold no lock.
+ */
+export async function deleteLapsedSignInRecords(
+  db: Executor,
+  cutoffs: { sessionsBefore: Date; tokensBefore: Date; throttlesBefore: Date; now: Date },
+): Promise<LapsedRecordCounts> {
+  const sessions = await db
+    .deleteFrom('sessions')
+    .where((eb) =>
+      eb.or([
+        eb('expires_at', '<', cutoffs.sessionsBefore),
+        eb('revoked_at', '<', cutoffs.sessionsBefore),
+      ]),
+    )
+    .executeTakeFirst();
+  const tokens = await db
+    .deleteFrom('password_reset_tokens')
+    .where((eb) =>
+      eb.or([
+        eb('expires_at', '<', cutoffs.tokensBefore),
+        eb('used_at', '<', cutoffs.tokensBefore),
+      ]),
+    )
+    .executeTakeFirst();
+  const throttles = await db
+    .deleteFrom('login_throttle')
+    .where('window_started_at', '<', cutoffs.throttlesBefore)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', cutoffs.now)]))
+    .executeTakeFirst();
+  return {
+    sessions: Number(sessions.numDeletedRows),
+    passwordResetTokens: Number(tokens.numDeletedRows),
+    loginThrottles: Number(throttles.numDeletedRows),
+  };
+}
+
 // Password reset tokens -------------------------------------------------------------------------
 
 export async function insertPasswordResetToken(

@@ -60,6 +60,12 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ deps: AppDeps }> = asyn
   };
   const cookies = cookiePolicyFor(deps.config.publicUrl);
 
+  // Hourly, at minute 17: lapsed sessions, reset links and login-failure counters are deleted.
+  deps.jobs.recurring(identity.SIGN_IN_HOUSEKEEPING_JOB, '17 * * * *', async () => {
+    const purged = await identity.purgeLapsedSignInRecords(ideps);
+    app.log.info({ purged }, 'sign-in housekeeping');
+  });
+
   app.post(
     '/auth/signup',
     {

@@ -393,6 +393,30 @@ export async function logOut(
   if (sessionId) await repo.revokeSession(deps.db, sessionId, 'logout', deps.clock.now());
 }
 
+/** Ended sessions stay a month, for anyone looking into a sign-in after the fact. */
+export const ENDED_SESSION_RETENTION_MS = 30 * 24 * 60 * MINUTE_MS;
+/** Expired or used reset links stay a day (a late click still gets "this link has expired"). */
+const USED_TOKEN_RETENTION_MS = 24 * 60 * MINUTE_MS;
+/** The hourly job that deletes sign-in records nobody can use any more. */
+export const SIGN_IN_HOUSEKEEPING_JOB = 'identity-purge-sign-in-records';
+
+/** Deletes lapsed sessions, reset links and login-failure counters; returns how many. */
+export async function purgeLapsedSignInRecords(
+  deps: Pick<IdentityDeps, 'db' | 'clock'>,
+): Promise<repo.LapsedRecordCounts> {
+  const now = deps.clock.now();
+  const ago = (ms: number) => new Date(now.getTime() - ms);
+  return repo.deleteLapsedSignInRecords(deps.db, {
+    sessionsBefore: ago(ENDED_SESSION_RETENTION_MS),
+    tokensBefore: ago(USED_TOKEN_RETENTION_MS),
+    // A counter whose window has passed counts nothing; a day's margin outlasts any window.
+    throttlesBefore: ago(
+      Math.max(ACCOUNT_FAILURE_RULE.windowMs, IP_FAILURE_RULE.windowMs, 24 * 60 * MINUTE_MS),
+    ),
+    now,
+  });
+}
+
 // The signed-in user ----------------------------------------------------------------------------
 
 export async function getUser(deps: Pick<IdentityDeps, 'db'>, userId: string): Promise<User> {

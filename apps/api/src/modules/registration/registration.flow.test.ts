@@ -375,6 +375,37 @@ describe('Idempotency-Key', () => {
     expect(again.statusCode).toBe(422);
     expect(again.json()).toEqual(first.json());
   });
+
+  it('keeps a stored response for the 24-hour replay window, then the hourly purge deletes it', async () => {
+    const s = await newSection({ capacity: 5 });
+    const me = await world.addStudent();
+    const key = { 'idempotency-key': `purged-${Date.now()}` };
+    expect((await register(me, s, key)).statusCode).toBe(201);
+    const stored = () =>
+      t.database.db
+        .selectFrom('idempotency_keys')
+        .select('key')
+        .where('user_id', '=', me.id)
+        .execute();
+    const engine = createTestEngine(t, clock);
+    const start = clock.now().getTime();
+    try {
+      clock.set(new Date(start + 23 * 3600 * 1000));
+      await engine.purgeExpiredIdempotencyKeys();
+      expect(await stored()).toHaveLength(1);
+      expect((await register(me, s, key)).statusCode).toBe(201); // still a replay
+
+      clock.set(new Date(start + 25 * 3600 * 1000));
+      expect(await engine.purgeExpiredIdempotencyKeys()).toBeGreaterThanOrEqual(1);
+      expect(await stored()).toEqual([]);
+      // The same key is now a new request: the student already holds the seat.
+      const late = await register(me, s, key);
+      expect(late.statusCode).toBe(422);
+      expect(late.json()).toMatchObject({ code: 'registration_blocked' });
+    } finally {
+      clock.set(new Date());
+    }
+  });
 });
 
 describe('drop versus withdraw (C8)', () => {

@@ -1949,3 +1949,15 @@ export async function listSeatLoads(
   }
   return { loads, named };
 }
+
+/**
+ * Deletes stored responses older than the replay window (they can no longer be replayed). No index
+ * on created_at: an hourly scan costs less than maintaining one on every registration's insert.
+ */
+export async function deleteIdempotencyKeysBefore(db: Executor, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('idempotency_keys')
+    .where('created_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

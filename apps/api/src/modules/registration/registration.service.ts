@@ -64,8 +64,10 @@ export const PROMOTE_WAITLIST_JOB = 'registration-promote-waitlist';
 export const EXPIRE_OFFER_JOB = 'registration-expire-offer';
 /** Billing, pay-to-enrol: releases a seat held until paid when its time is up. */
 export const RELEASE_UNPAID_HOLD_JOB = 'registration-release-unpaid-hold';
+export const PURGE_IDEMPOTENCY_KEYS_JOB = 'registration-purge-idempotency-keys';
 
-const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** How long an Idempotency-Key's stored response is replayed (then the hourly purge deletes it). */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_ATTEMPTS = 5;
 /** Chains of swaps promote in the same transaction up to this depth, then through a job. */
 const MAX_PROMOTION_DEPTH = 3;
@@ -1295,6 +1297,12 @@ export function createRegistrationService(deps: AppDeps) {
   }
 
   /** Expires every lapsed offer; returns how many. A safety net for lost or late jobs. */
+  /** Deletes stored responses no request can replay any more; returns how many. */
+  async function purgeExpiredIdempotencyKeys(): Promise<number> {
+    const before = new Date(clock.now().getTime() - IDEMPOTENCY_WINDOW_MS);
+    return repo.deleteIdempotencyKeysBefore(db, before);
+  }
+
   async function expireLapsedOffers(limit = 500): Promise<number> {
     const ids = await repo.listLapsedOffers(db, clock.now(), limit);
     let count = 0;
@@ -1799,8 +1807,13 @@ export function createRegistrationService(deps: AppDeps) {
     runPromotionJob,
     validateSections,
     sectionHooks,
+    purgeExpiredIdempotencyKeys,
     /** Declares the job handlers; call before the job queue starts. */
     defineJobs(): void {
+      // Hourly, at minute 23: stored responses past the replay window are deleted.
+      jobs.recurring(PURGE_IDEMPOTENCY_KEYS_JOB, '23 * * * *', async () => {
+        await purgeExpiredIdempotencyKeys();
+      });
       jobs.define<{ sectionId: string }>(PROMOTE_WAITLIST_JOB, async ({ sectionId }) => {
         await runPromotionJob(sectionId);
         await expireLapsedOffers();

@@ -22,10 +22,9 @@ import {
   type RegistrationService,
   type RegistrationView,
   type UnitOutcome,
+  IDEMPOTENCY_WINDOW_MS,
   isRetryable,
 } from './registration.service.ts';
-
-const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 export interface PageCursor {
   at: Date;
