@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installFetch, json, problem } from '../test/fetch-double.ts';
-import { ApiError, apiRequest, buildUrl } from './api.ts';
+import { ApiError, apiFile, apiRequest, buildUrl, dispositionFileName } from './api.ts';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -208,5 +208,59 @@ describe('apiRequest session refresh', () => {
     );
     expect(error.code).toBe('invalid_credentials');
     expect(requests).toHaveLength(1);
+  });
+});
+
+describe('apiFile downloads', () => {
+  beforeEach(() => {
+    document.cookie = 'csrf=session-csrf; path=/';
+  });
+
+  it('refreshes an expired session first (a plain link would save the 401 as the file)', async () => {
+    const { requests } = installFetch({
+      'GET /api/v1/admin/catalog-export': [
+        () => problem(401, 'unauthenticated', 'Sign in.'),
+        () =>
+          new Response('code,title\nCS 101,Intro\n', {
+            status: 200,
+            headers: {
+              'content-type': 'text/csv; charset=utf-8',
+              'content-disposition': 'attachment; filename="catalog-SP2027.csv"',
+            },
+          }),
+      ],
+      'POST /api/v1/auth/refresh': () => json(200, {}),
+    });
+    const file = await apiFile('/api/v1/admin/catalog-export', {
+      query: { termCode: 'SP2027', format: 'csv' },
+      accept: 'text/csv',
+      fallbackName: 'catalog.csv',
+    });
+    expect(file.fileName).toBe('catalog-SP2027.csv');
+    expect(await file.blob.text()).toBe('code,title\nCS 101,Intro\n');
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /api/v1/admin/catalog-export?termCode=SP2027&format=csv',
+      'POST /api/v1/auth/refresh',
+      'GET /api/v1/admin/catalog-export?termCode=SP2027&format=csv',
+    ]);
+    expect(requests[0]?.headers.accept).toBe('text/csv');
+  });
+
+  it('throws the problem for a refused download instead of saving it', async () => {
+    installFetch({
+      'GET /api/v1/admin/catalog-export': () =>
+        problem(404, 'term_not_found', 'No term has the code XX.'),
+    });
+    const error = await catchError(
+      apiFile('/api/v1/admin/catalog-export', { accept: 'text/csv', fallbackName: 'x.csv' }),
+    );
+    expect(error.code).toBe('term_not_found');
+  });
+
+  it('reads the file name from Content-Disposition, plain or RFC 5987 encoded', () => {
+    expect(dispositionFileName('attachment; filename="roster.csv"')).toBe('roster.csv');
+    expect(dispositionFileName("attachment; filename*=UTF-8''caf%C3%A9.ics")).toBe('café.ics');
+    expect(dispositionFileName(null)).toBeUndefined();
+    expect(dispositionFileName('inline')).toBeUndefined();
   });
 });

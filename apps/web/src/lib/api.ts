@@ -198,17 +198,64 @@ function refreshSession(): Promise<boolean> {
   return refreshInFlight;
 }
 
-/**
- * Calls the API and returns the parsed JSON body (undefined for 204). Throws ApiError on any
- * failure. A 401 on a signed-in call triggers one refresh of the session and one retry.
- */
-export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+/** Calls the API and returns the successful response; a 401 refreshes the session once. */
+async function apiResponse(path: string, options: RequestOptions): Promise<Response> {
   let response = await send(path, options);
   // Without the csrf cookie there was no session to refresh (it comes and goes with the session).
   if (response.status === 401 && !NO_REFRESH_PATHS.has(path) && readCookie(CSRF_COOKIE)) {
     if (await refreshSession()) response = await send(path, options);
   }
   if (!response.ok) throw await toApiError(response);
+  return response;
+}
+
+/** The file name a Content-Disposition header gives, if any. */
+export function dispositionFileName(header: string | null): string | undefined {
+  const match = header ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(header) : null;
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+}
+
+/** A file fetched through the API, with the name the server gave it. */
+export interface ApiFile {
+  blob: Blob;
+  fileName: string;
+}
+
+/**
+ * Fetches a file through the API (so an expired access token is refreshed first, which a plain
+ * link cannot do) and returns it with the name the server gave it.
+ */
+export async function apiFile(
+  path: string,
+  options: RequestOptions & { accept: string; fallbackName: string },
+): Promise<ApiFile> {
+  const { accept, fallbackName, ...rest } = options;
+  const response = await apiResponse(path, { ...rest, headers: { ...rest.headers, accept } });
+  return {
+    blob: await response.blob(),
+    fileName: dispositionFileName(response.headers.get('content-disposition')) ?? fallbackName,
+  };
+}
+
+/** Saves a file fetched with apiFile through the browser's download. */
+export function saveFile(file: ApiFile): void {
+  const url = URL.createObjectURL(file.blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked a moment later: some browsers read the URL after click() returns.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * Calls the API and returns the parsed JSON body (undefined for 204). Throws ApiError on any
+ * failure. A 401 on a signed-in call triggers one refresh of the session and one retry.
+ */
+export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await apiResponse(path, options);
   if (response.status === 204) return undefined as T;
   const type = response.headers.get('content-type') ?? '';
   if (!type.includes('json')) return (await response.text()) as T;

@@ -1,6 +1,6 @@
 // GET …/ledger: entries newest first with the balance after each, a page at a time.
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api.ts';
+import { apiFile, apiRequest, type ApiFile } from '../../../lib/api.ts';
 import { accountBase, billingKeys } from './keys.ts';
 import type { LedgerPage } from './types.ts';
 
@@ -24,7 +24,11 @@ export function useLedger(studentId: string | null) {
   });
 }
 
-/** Where the statement downloads live (plain links: the browser sends the session cookie). */
-export function statementUrl(studentId: string | null, format: 'csv' | 'html'): string {
-  return `${accountBase(studentId)}/statement?format=${format}`;
+/** The account statement as a CSV file or a printable HTML page. */
+export function fetchStatement(studentId: string | null, format: 'csv' | 'html'): Promise<ApiFile> {
+  return apiFile(`${accountBase(studentId)}/statement`, {
+    query: { format },
+    accept: format === 'csv' ? 'text/csv' : 'text/html',
+    fallbackName: `statement.${format}`,
+  });
 }

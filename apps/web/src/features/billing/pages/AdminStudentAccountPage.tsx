@@ -2,10 +2,11 @@
 import { Anchor, Breadcrumbs, Button, Paper, Stack, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, useParams } from 'react-router';
+import { DownloadButton } from '../../../components/DownloadButton.tsx';
 import { PageHeader } from '../../../components/PageHeader.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { useAccount } from '../api/account.ts';
-import { statementUrl } from '../api/ledger.ts';
+import { fetchStatement } from '../api/ledger.ts';
 import { AccountSummary, AccountSummarySkeleton } from '../components/AccountSummary.tsx';
 import { IconDownload, IconReceipt } from '../components/billing-icons.tsx';
 import { LedgerTable } from '../components/LedgerTable.tsx';
@@ -38,25 +39,21 @@ export function AdminStudentAccountPage() {
         actions={
           data && (
             <>
-              <Button
-                component="a"
-                href={statementUrl(studentId, 'csv')}
-                download
+              <DownloadButton
+                file={() => fetchStatement(studentId, 'csv')}
                 variant="default"
                 leftSection={<IconDownload size={18} />}
               >
                 CSV
-              </Button>
-              <Button
-                component="a"
-                href={statementUrl(studentId, 'html')}
-                target="_blank"
-                rel="noopener"
+              </DownloadButton>
+              <DownloadButton
+                file={() => fetchStatement(studentId, 'html')}
+                openInNewTab
                 variant="default"
                 leftSection={<IconReceipt size={18} />}
               >
                 Statement
-              </Button>
+              </DownloadButton>
               <Button variant="default" onClick={adjustModal.open}>
                 Adjustment
               </Button>

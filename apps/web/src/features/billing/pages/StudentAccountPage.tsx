@@ -2,10 +2,11 @@
 import { Alert, Button, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useSearchParams } from 'react-router';
+import { DownloadButton } from '../../../components/DownloadButton.tsx';
 import { PageHeader } from '../../../components/PageHeader.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { useAccount } from '../api/account.ts';
-import { statementUrl } from '../api/ledger.ts';
+import { fetchStatement } from '../api/ledger.ts';
 import type { Account } from '../api/types.ts';
 import { AccountSummary, AccountSummarySkeleton } from '../components/AccountSummary.tsx';
 import { IconCreditCard, IconDownload, IconReceipt } from '../components/billing-icons.tsx';
@@ -51,25 +52,21 @@ export function StudentAccountPage() {
         description="Tuition and fees, what you have paid, and what is due when."
         actions={
           <>
-            <Button
-              component="a"
-              href={statementUrl(null, 'csv')}
-              download
+            <DownloadButton
+              file={() => fetchStatement(null, 'csv')}
               variant="default"
               leftSection={<IconDownload size={18} />}
             >
               Statement (CSV)
-            </Button>
-            <Button
-              component="a"
-              href={statementUrl(null, 'html')}
-              target="_blank"
-              rel="noopener"
+            </DownloadButton>
+            <DownloadButton
+              file={() => fetchStatement(null, 'html')}
+              openInNewTab
               variant="default"
               leftSection={<IconReceipt size={18} />}
             >
               Printable statement
-            </Button>
+            </DownloadButton>
             <Button
               leftSection={<IconCreditCard size={18} />}
               onClick={payModal.open}

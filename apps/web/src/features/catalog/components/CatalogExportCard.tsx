@@ -1,7 +1,8 @@
 // Download a term's catalog as CSV (one row per meeting) or JSON.
 import { Button, Paper, SegmentedControl, Select, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
-import { catalogExportUrl } from '../api/catalog-export.ts';
+import { DownloadButton } from '../../../components/DownloadButton.tsx';
+import { fetchCatalogExport } from '../api/catalog-export.ts';
 import { useTerms } from '../api/terms.ts';
 import { ALL_EXPORT_FORMATS, type ExportFormat } from '../api/types.ts';
 
@@ -45,9 +46,9 @@ export function CatalogExportCard() {
           />
         </div>
         {termCode ? (
-          <Button component="a" href={catalogExportUrl(termCode, format)} download variant="light">
+          <DownloadButton file={() => fetchCatalogExport(termCode, format)} variant="light">
             Download {EXPORT_LABELS[format]}
-          </Button>
+          </DownloadButton>
         ) : (
           <Button variant="light" disabled>
             Download

@@ -1,6 +1,6 @@
 // GET /me/schedule (weekly meetings and overlaps), the .ics download and the private feed URL.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiRequest, buildUrl } from '../../../lib/api.ts';
+import { apiFile, apiRequest, type ApiFile } from '../../../lib/api.ts';
 import { registrationKeys } from './keys.ts';
 import type { CalendarFeed, Schedule } from './types.ts';
 
@@ -13,8 +13,12 @@ export function useSchedule(termId: string | null) {
   });
 }
 
-export function scheduleIcsUrl(termId: string): string {
-  return buildUrl('/api/v1/me/schedule.ics', { termId });
+export function fetchScheduleIcs(termId: string): Promise<ApiFile> {
+  return apiFile('/api/v1/me/schedule.ics', {
+    query: { termId },
+    accept: 'text/calendar',
+    fallbackName: 'schedule.ics',
+  });
 }
 
 export function useCalendarFeed(enabled: boolean) {

@@ -1,7 +1,7 @@
 // Staff endpoints: rosters and wait-lists (JSON or CSV), permits, holds, registering on a
 // student's behalf with overrides, time tickets and the audit log.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiRequest } from '../../../lib/api.ts';
+import { apiFile, apiRequest, type ApiFile } from '../../../lib/api.ts';
 import { registrationKeys } from './keys.ts';
 import type {
   AuditPage,
@@ -27,20 +27,15 @@ export function useRoster(sectionId: string, kind: 'roster' | 'waitlist') {
 }
 
 /** Fetches the CSV (the API answers CSV for Accept: text/csv) and saves it as a file. */
-export async function downloadRosterCsv(
+export function fetchRosterCsv(
   sectionId: string,
   kind: 'roster' | 'waitlist',
-  filename: string,
-): Promise<void> {
-  const csv = await apiRequest<string>(`/api/v1/sections/${enc(sectionId)}/${kind}`, {
-    headers: { accept: 'text/csv' },
+  fallbackName: string,
+): Promise<ApiFile> {
+  return apiFile(`/api/v1/sections/${enc(sectionId)}/${kind}`, {
+    accept: 'text/csv',
+    fallbackName,
   });
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  link.click();
-  URL.revokeObjectURL(url);
 }
 
 export function usePermits(sectionId: string) {

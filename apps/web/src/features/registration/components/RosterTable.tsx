@@ -1,9 +1,8 @@
 // A section's roster or wait-list as a table, with the CSV download.
-import { Badge, Button, Group, Paper, Table, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { Badge, Group, Paper, Table, Text } from '@mantine/core';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
-import { describeError } from '../../../lib/api.ts';
-import { downloadRosterCsv, useRoster } from '../api/staff.ts';
+import { DownloadButton } from '../../../components/DownloadButton.tsx';
+import { fetchRosterCsv, useRoster } from '../api/staff.ts';
 import { timeLeft } from './format.ts';
 
 export function RosterTable(props: { sectionId: string; kind: 'roster' | 'waitlist' }) {
@@ -15,21 +14,19 @@ export function RosterTable(props: { sectionId: string; kind: 'roster' | 'waitli
         <Text fw={600}>
           {props.kind === 'roster' ? 'Enrolled' : 'Wait-list'} · {rows.length}
         </Text>
-        <Button
+        <DownloadButton
           size="xs"
           variant="default"
-          onClick={() =>
-            void downloadRosterCsv(
+          file={() =>
+            fetchRosterCsv(
               props.sectionId,
               props.kind,
               `${roster.data?.code.replace(/\s+/g, '-') ?? 'section'}-${props.kind}.csv`,
-            ).catch((error: unknown) =>
-              notifications.show({ color: 'red', message: describeError(error) }),
             )
           }
         >
           Download CSV
-        </Button>
+        </DownloadButton>
       </Group>
       {roster.isError && <ProblemAlert error={roster.error} />}
       <Table.ScrollContainer minWidth={640}>

@@ -11,11 +11,12 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
+import { DownloadButton } from '../../../components/DownloadButton.tsx';
 import { PageHeader } from '../../../components/PageHeader.tsx';
 import { PageLoader } from '../../../components/PageLoader.tsx';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import {
-  scheduleIcsUrl,
+  fetchScheduleIcs,
   useCalendarFeed,
   useRegenerateFeed,
   useSchedule,
@@ -48,9 +49,9 @@ export function SchedulePage() {
         actions={
           <>
             {termId && (
-              <Button component="a" href={scheduleIcsUrl(termId)} download variant="default">
+              <DownloadButton file={() => fetchScheduleIcs(termId)} variant="default">
                 Download calendar (.ics)
-              </Button>
+              </DownloadButton>
             )}
             <TermPicker selected={selected} />
           </>
