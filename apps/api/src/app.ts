@@ -4,7 +4,6 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import fastifyStatic from '@fastify/static';
@@ -13,6 +12,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import FindMyWay from 'find-my-way';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import { applySecurityHeaders, computeSecurityHeaders } from './http/security-headers.ts';
 import { registerAuth } from './http/auth.ts';
 import {
   OverloadedError,
@@ -164,7 +164,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const serveWebApp = existsSync(config.webDistDir);
   registerNotFound(app, serveWebApp);
 
-  await app.register(helmet, {
+  const securityHeaders = computeSecurityHeaders({
     // The web app loads only its own assets; the docs UI needs inline styles.
     contentSecurityPolicy: {
       directives: {
@@ -179,6 +179,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         upgradeInsecureRequests: null,
       },
     },
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    applySecurityHeaders(reply.raw, securityHeaders);
+    done();
   });
   await app.register(cors, {
     origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,

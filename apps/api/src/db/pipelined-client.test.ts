@@ -147,4 +147,22 @@ describe.skipIf(!onPostgres())('pipelined pg client', () => {
     expect(viaExecute).toMatchObject({ text: values.text, labels: values.labels, none: null });
     expect((viaExecute!.at as Date).toISOString()).toBe(at.toISOString());
   });
+
+  it('keeps long statements that differ only in the middle apart', async () => {
+    // Same length, same first and last few hundred characters: only the full text tells them apart.
+    const padding = `/* ${'-'.repeat(400)} */`;
+    const long = (middle: 'note' | 'id') =>
+      sql<{ value: string }>`${marked()} ${sql.raw(padding)}
+        select ${sql.raw(middle === 'note' ? "'note'" : "'id--'")}::text as value, ${1}::int as one
+        ${sql.raw(padding)}`;
+    // One connection, so both are prepared side by side on it.
+    const answers = await database.db.connection().execute(async (connection) => {
+      const seen: string[] = [];
+      for (const middle of ['note', 'id', 'id', 'note'] as const) {
+        seen.push((await long(middle).execute(connection)).rows[0]!.value);
+      }
+      return seen;
+    });
+    expect(answers).toEqual(['note', 'id--', 'id--', 'note']);
+  });
 });
