@@ -220,6 +220,34 @@ describe('charges in the registration transaction', () => {
     const entry = (await ledger(student)).find((e) => e.description.includes('cancelled'));
     expect(entry).toMatchObject({ kind: 'adjustment', amount: -800_00 });
   });
+
+  it('prices each registration with the tuition setup of its moment, changed or not', async () => {
+    await world.addCourse({ code: 'GEO 110', credits: 3 });
+    const lab = await world.addCourse({ code: 'GEO 111', credits: 3 });
+    const lecture = await world.addSection({ course: 'GEO 110' });
+    const fieldwork = await world.addSection({ course: 'GEO 111' });
+    const student = await world.addStudent();
+    try {
+      await setTuition(world.term);
+      expect((await register(student, lecture)).statusCode).toBe(201);
+      expect((await account(student)).balance).toBe(1_200_00 + 50_00);
+
+      // The registrar raises the rate and adds a course fee between the two registrations.
+      await setTuition(world.term, {
+        perCreditAmount: 500_00,
+        fees: [
+          { scope: 'term', description: 'Registration fee', amount: 50_00, refundable: false },
+          { scope: 'course', courseId: lab, description: 'Field trip fee', amount: 75_00 },
+        ],
+      });
+      expect((await register(student, fieldwork)).statusCode).toBe(201);
+      // 6 credits at the new rate less 3 at the new rate, and the new course fee.
+      const charged = (await ledger(student)).filter((e) => e.description.includes('GEO 111'));
+      expect(charged.map((e) => e.amount).sort((a, b) => a - b)).toEqual([75_00, 1_500_00]);
+    } finally {
+      await setTuition(world.term);
+    }
+  });
 });
 
 describe('pay-to-enrol terms', () => {

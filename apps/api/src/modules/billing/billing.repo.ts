@@ -214,13 +214,17 @@ interface BillingFactsJson {
 /**
  * A jsonb expression with everything the pricing of a registration change needs: the term's
  * tuition setup and the fees that can apply to the given sections or their courses (null when
- * the term has no setup). Made to be embedded in another statement (the registration's facts
- * query) so billing adds no round trip there; loadBillingFacts runs it alone.
+ * the term has no setup); 'all' takes every fee of the term. loadBillingFacts runs it alone.
  */
 export function billingFactsJsonSql(
   termId: RawBuilder<unknown>,
-  sectionIds: RawBuilder<unknown>,
+  sectionIds: RawBuilder<unknown> | 'all',
 ): RawBuilder<BillingFactsJson | null> {
+  const feesApplying =
+    sectionIds === 'all'
+      ? sql`true`
+      : sql`(f.scope = 'term' or f.section_id = any(${sectionIds})
+          or f.course_id in (select bs.course_id from sections bs where bs.id = any(${sectionIds})))`;
   return sql<BillingFactsJson | null>`(select jsonb_build_object(
       'termId', bt.term_id, 'timeZone', btm.time_zone, 'currency', bt.currency,
       'perCreditAmount', bt.per_credit_amount, 'bands', bt.bands,
@@ -230,12 +234,37 @@ export function billingFactsJsonSql(
           'courseId', f.course_id, 'sectionId', f.section_id, 'description', f.description,
           'amount', f.amount, 'refundable', f.refundable) order by f.position, f.id)
         from term_fees f
-        where f.term_id = bt.term_id and (f.scope = 'term'
-          or f.section_id = any(${sectionIds})
-          or f.course_id in (select bs.course_id from sections bs where bs.id = any(${sectionIds})))
+        where f.term_id = bt.term_id and ${feesApplying}
       ), '[]'::jsonb))
     from term_tuition bt join terms btm on btm.id = bt.term_id
     where bt.term_id = ${termId})`;
+}
+
+/**
+ * A text that changes whenever a term's pricing facts can have changed (null: no tuition setup):
+ * tuition and fees are only ever written together, by the tuition PUT, which rewrites the tuition
+ * row (a new xmin) in the same transaction; the term's time zone is part of it too.
+ */
+export function billingVersionSql(termId: RawBuilder<unknown>): RawBuilder<string | null> {
+  return sql<
+    string | null
+  >`(select bt.xmin::text || '/' || bt.updated_at::text || '/' || btm.time_zone
+    from term_tuition bt join terms btm on btm.id = bt.term_id where bt.term_id = ${termId})`;
+}
+
+/**
+ * A term's pricing facts with every fee of the term (pricing applies only the fees the load
+ * meets) and their version, read in one statement: what BillingFactsCache keeps.
+ */
+export async function loadTermBillingFacts(
+  db: Executor,
+  termId: string,
+): Promise<{ version: string | null; facts: BillingFacts | undefined }> {
+  const result = await sql<{ version: string | null; facts: unknown }>`
+    select ${billingVersionSql(sql`${termId}::uuid`)} as version,
+      ${billingFactsJsonSql(sql`${termId}::uuid`, 'all')} as facts`.execute(db);
+  const row = result.rows[0];
+  return { version: row?.version ?? null, facts: parseBillingFacts(row?.facts) };
 }
 
 /** The facts from billingFactsJsonSql, typed; undefined when the term has no tuition setup. */

@@ -19,13 +19,13 @@ import { COMMIT_AFTER_MARK } from '../../db/database.ts';
 import { newId } from '../../lib/ids.ts';
 import { RetryTransactionError } from './registration.errors.ts';
 import {
-  billingFactsJsonSql,
+  billingVersionSql,
   ledgerEntriesInsertSql,
-  parseBillingFacts,
   type BillingFacts,
   type NewLedgerEntry,
 } from '../billing/billing.repo.ts';
 import type { LoadItem } from '../billing/billing.ledger.ts';
+import type { BillingFactsCache } from '../billing/billing.facts-cache.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -305,6 +305,8 @@ export interface GatherFactsInput {
   /** A registration the request is about (drop, accept, swap). */
   registrationId?: string | undefined;
   idempotency?: { userId: string; key: string; since: Date } | undefined;
+  /** The process's pricing facts, checked against the version the statement reads. */
+  billingFacts: BillingFactsCache;
   /** A session to check in the same statement (http/auth.ts PendingSession). */
   session?: { sessionId: string; userId: string; role: string } | undefined;
   now: Date;
@@ -324,7 +326,7 @@ interface FactsRow {
   current: Json[];
   targets: Json[];
   anchor: Json | null;
-  billing: unknown;
+  billing_version: string | null;
   idempotency: Json | null;
 }
 
@@ -342,7 +344,9 @@ export async function gatherFacts(
     const row = await selectFacts(tx, input);
     if (!row) return undefined;
     if (Number(row.locked_version) === Number(row.seen_version ?? 0) + 1) {
-      return toGathered(row, input.now);
+      const term = toTerm(row.term);
+      const billing = await input.billingFacts.resolve(tx, term.id, row.billing_version);
+      return toGathered(row, term, billing, input.now);
     }
   }
   throw new RetryTransactionError('the student row kept changing');
@@ -356,6 +360,38 @@ async function selectFacts(
   const sectionIds = [...input.sectionIds];
   const anchorSection = sectionIds[0] ?? null;
   const registrationId = input.registrationId ?? null;
+  // Parts a request has no use for are left out of the statement rather than fed nulls: each
+  // variant is its own cached plan, and a plan's every node is initialised on each call whether
+  // it reads a row or not (the fact statement's largest cost in PostgreSQL).
+  const targets =
+    sectionIds.length === 0
+      ? sql`'[]'::json`
+      : sql`(select coalesce(json_agg(${targetSectionJson(student)}
+          order by array_position(${sectionIds}::uuid[], s.id)), '[]'::json)
+        from sections s join courses c on c.id = s.course_id
+        where s.id = any(${sectionIds}::uuid[]))`;
+  const anchor =
+    registrationId === null
+      ? sql`null::jsonb`
+      : sql`(select ${sql.raw(REGISTRATION_JSON)}
+        from registrations r join sections s on s.id = r.section_id
+        join courses c on c.id = s.course_id
+        where r.id = ${registrationId}::uuid and r.student_id = ${student})`;
+  const idem = input.idempotency;
+  const idempotency = idem
+    ? sql`(select json_build_object('requestHash', k.request_hash, 'statusCode', k.status_code,
+          'response', k.response)
+        from idempotency_keys k
+        where k.user_id = ${idem.userId}::uuid and k.key = ${idem.key}::text
+          and k.created_at > ${idem.since}::timestamptz)`
+    : sql`null::json`;
+  const session = input.session;
+  const sessionLive = session
+    ? sql`exists (select 1 from sessions ss join users su on su.id = ss.user_id
+        where ss.id = ${session.sessionId}::uuid and ss.user_id = ${session.userId}::uuid
+          and ss.revoked_at is null and ss.expires_at > now() and su.disabled_at is null
+          and ${session.role}::text = any(su.roles))`
+    : sql`true`;
   // CACHED_PLAN_MARK (db/database.ts): planned once per connection; planning this statement
   // cost PostgreSQL 20-35 ms a call, ten times running it.
   const result = await sql<FactsRow>`
@@ -417,39 +453,24 @@ async function selectFacts(
         join courses c on c.id = s.course_id
         where r.student_id = ${student} and r.term_id = l.term_id
           and r.status in ${LIVE_STATUSES_SQL}) as current,
-      (select coalesce(json_agg(${targetSectionJson(student)}
-          order by array_position(${sectionIds}::uuid[], s.id)), '[]'::json)
-        from sections s join courses c on c.id = s.course_id
-        where s.id = any(${sectionIds}::uuid[])) as targets,
-      (select ${sql.raw(REGISTRATION_JSON)}
-        from registrations r join sections s on s.id = r.section_id
-        join courses c on c.id = s.course_id
-        where r.id = ${registrationId}::uuid and r.student_id = ${student}) as anchor,
-      -- Billing's pricing facts ride along, so charging the change costs no extra round trip.
-      ${billingFactsJsonSql(
-        sql`l.term_id`,
-        sql`(array(select r.section_id from registrations r where r.student_id = ${student}
-          and r.term_id = l.term_id and r.status in ${LIVE_STATUSES_SQL}) || ${sectionIds}::uuid[])`,
-      )} as billing,
-      (select json_build_object('requestHash', k.request_hash, 'statusCode', k.status_code,
-          'response', k.response)
-        from idempotency_keys k
-        where k.user_id = ${input.idempotency?.userId ?? null}::uuid
-          and k.key = ${input.idempotency?.key ?? null}::text
-          and k.created_at > ${input.idempotency?.since ?? null}::timestamptz) as idempotency,
+      ${targets} as targets,
+      ${anchor} as anchor,
+      -- Only the version of the term's pricing facts: the facts are kept by the process
+      -- (billing.facts-cache.ts) and read again only when it changes.
+      ${billingVersionSql(sql`l.term_id`)} as billing_version,
+      ${idempotency} as idempotency,
       -- The request's session, when the guard left it to this statement (saves a round trip).
-      (${input.session?.sessionId ?? null}::uuid is null or exists (select 1 from sessions ss
-        join users su on su.id = ss.user_id
-        where ss.id = ${input.session?.sessionId ?? null}::uuid
-          and ss.user_id = ${input.session?.userId ?? null}::uuid and ss.revoked_at is null
-          and ss.expires_at > now() and su.disabled_at is null
-          and ${input.session?.role ?? null}::text = any(su.roles))) as session_live
+      ${sessionLive} as session_live
     from locked l`.execute(tx);
   return result.rows[0];
 }
 
-function toGathered(row: FactsRow, now: Date): GatheredFacts {
-  const term = toTerm(row.term);
+function toGathered(
+  row: FactsRow,
+  term: TermFact,
+  billing: BillingFacts | undefined,
+  now: Date,
+): GatheredFacts {
   const s = row.student;
   const student: StudentRecord = {
     id: s.id as string,
@@ -506,7 +527,7 @@ function toGathered(row: FactsRow, now: Date): GatheredFacts {
     targets: row.targets.map(toTargetSection),
     current,
     anchor: row.anchor ? toRegistrationRecord(row.anchor) : null,
-    billing: parseBillingFacts(row.billing),
+    billing,
     sessionLive: row.session_live,
     idempotency: idem
       ? {

@@ -36,6 +36,7 @@ import {
   type ChargedSection,
   type LoadItem,
 } from '../billing/billing.service.ts';
+import { createBillingFactsCache } from '../billing/billing.facts-cache.ts';
 import type {
   AuditRow,
   GatheredFacts,
@@ -308,6 +309,16 @@ export function createRegistrationService(deps: AppDeps) {
     }
   }
 
+  /** The term's pricing facts, read again only when the facts statement sees them change. */
+  const billingFacts = createBillingFactsCache();
+
+  function gatherFacts(
+    tx: Transaction<DB>,
+    input: Omit<repo.GatherFactsInput, 'billingFacts'>,
+  ): Promise<GatheredFacts | undefined> {
+    return repo.gatherFacts(tx, { ...input, billingFacts });
+  }
+
   /**
    * The facts statement, which also checks the actor's pending session: a session found gone
    * is a 401 and the transaction rolls back before anything is written.
@@ -315,10 +326,10 @@ export function createRegistrationService(deps: AppDeps) {
   async function gather(
     tx: Transaction<DB>,
     actor: Actor,
-    input: Omit<repo.GatherFactsInput, 'session'>,
+    input: Omit<repo.GatherFactsInput, 'session' | 'billingFacts'>,
   ): Promise<GatheredFacts | undefined> {
     const pending = actor.session?.confirmed === false ? actor.session : undefined;
-    const g = await repo.gatherFacts(tx, {
+    const g = await gatherFacts(tx, {
       ...input,
       session: pending && {
         sessionId: pending.sessionId,
@@ -1193,7 +1204,7 @@ export function createRegistrationService(deps: AppDeps) {
     const expired = await inTransaction(async (tx) => {
       changes.clear();
       const now = clock.now();
-      const g = await repo.gatherFacts(tx, {
+      const g = await gatherFacts(tx, {
         studentId: brief.studentId,
         sectionIds: [],
         registrationId,
@@ -1220,7 +1231,7 @@ export function createRegistrationService(deps: AppDeps) {
     const released = await inTransaction(async (tx) => {
       changes.clear();
       const now = clock.now();
-      const g = await repo.gatherFacts(tx, {
+      const g = await gatherFacts(tx, {
         studentId: brief.studentId,
         sectionIds: [],
         registrationId,
@@ -1354,7 +1365,7 @@ export function createRegistrationService(deps: AppDeps) {
         await deferPromotion(tx, sectionId);
         return;
       }
-      const g = await repo.gatherFacts(tx, {
+      const g = await gatherFacts(tx, {
         studentId: head.studentId,
         sectionIds: [sectionId],
         registrationId: head.id,
@@ -1568,7 +1579,7 @@ export function createRegistrationService(deps: AppDeps) {
       const progressed = await inTransaction(async (tx) => {
         changes.clear();
         const now = clock.now();
-        const g = await repo.gatherFacts(tx, {
+        const g = await gatherFacts(tx, {
           studentId: head.studentId,
           sectionIds: [],
           registrationId: head.id,
@@ -1721,7 +1732,7 @@ export function createRegistrationService(deps: AppDeps) {
     const sectionIds = [...new Set(input.sectionIds)];
     // Read-only, but through the same gathering statement so it sees what registration would.
     return inTransaction(async (tx) => {
-      const g = await repo.gatherFacts(tx, {
+      const g = await gatherFacts(tx, {
         studentId: input.studentId,
         termId: input.termId,
         sectionIds,
@@ -1771,7 +1782,7 @@ export function createRegistrationService(deps: AppDeps) {
   async function describeTimeTicket(studentId: string, termId: string) {
     return inTransaction(async (tx) => {
       const now = clock.now();
-      const g = await repo.gatherFacts(tx, { studentId, termId, sectionIds: [], now });
+      const g = await gatherFacts(tx, { studentId, termId, sectionIds: [], now });
       if (!g) {
         await ensureStudent(tx, studentId);
         throw new TermNotFoundError();
