@@ -1,20 +1,20 @@
 // The pg client behind the PostgreSQL pool. Two things make the registration transaction cheap:
 //
-// 1. Cached plans. A statement carrying CACHED_PLAN_MARK is prepared once per connection (SQL
-//    PREPARE, generic plan) and run with EXECUTE: PostgreSQL spent 20-35 ms planning the 11 kB
-//    fact query against 1-3 ms running it.
+// 1. Cached plans. A statement carrying CACHED_PLAN_MARK is a named prepared statement of the
+//    connection (protocol-level Parse once, generic plan), then only bound and executed:
+//    PostgreSQL spent 20-35 ms planning the 11 kB fact query against 1-3 ms running it.
 // 2. Fewer round trips. On this machine every round trip costs both sides a system call and a
 //    wake-up, and the rush is decided by them (ARCHITECTURE.md, "Round trips are the cost"). So
 //    Kysely's BEGIN is not sent on its own: it travels in front of the transaction's first
-//    cached-plan statement, in one simple-query message ("BEGIN; EXECUTE …"). And a cached-plan
-//    statement that also carries COMMIT_AFTER_MARK is sent as "EXECUTE …; COMMIT": the caller
-//    promises nothing follows it in the transaction, and Kysely's own COMMIT becomes a no-op.
-//    A registration is then two round trips: facts, then the write that commits.
+//    cached-plan statement, in the same pipeline of extended-protocol messages (Parse/Bind/Execute
+//    BEGIN, Bind/Describe/Execute the statement, Sync). And a cached-plan statement that also
+//    carries COMMIT_AFTER_MARK is followed by COMMIT in its pipeline: the caller promises nothing
+//    follows it in the transaction, and Kysely's own COMMIT becomes a no-op. A registration is
+//    then two round trips: facts, then the write that commits.
 //
-// EXECUTE takes its parameters as literals: each value is converted exactly as pg converts a
-// bound parameter (prepareValue) and quoted with escapeLiteral, and PostgreSQL casts the literal
-// to the parameter's type as it does a bound text value. Rows come back in text format either
-// way, so results are parsed identically.
+// The extended protocol rather than "BEGIN; EXECUTE name(literals)" as one simple query: that
+// made PostgreSQL parse the literals, copy the EXECUTE statement and coerce every value, which
+// cost it 10-20% more CPU per fact query. Values are bound exactly as pg binds them.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import pg from 'pg';
@@ -44,6 +44,96 @@ const KEY_EDGE = 160;
 const require = createRequire(import.meta.url);
 const { prepareValue } = require('pg/lib/utils') as { prepareValue: (value: unknown) => unknown };
 
+/** The parts of pg's connection a pipelined query writes to (pg/lib/connection.js). */
+interface PgConnection {
+  parsedStatements: Record<string, string | undefined>;
+  submittedNamedStatements: Record<string, string | undefined>;
+  parse(message: { text: string; name?: string }): void;
+  bind(message: {
+    portal?: string;
+    statement?: string;
+    values?: unknown[];
+    valueMapper?: (value: unknown) => unknown;
+  }): void;
+  describe(message: { type: 'P' | 'S'; name: string }): void;
+  execute(message: { portal?: string }): void;
+  close(message: { type: 'P' | 'S'; name: string }): void;
+  sync(): void;
+  stream: { cork?: () => void; uncork?: () => void };
+}
+
+type QueryCallback = (error: Error | null, results: QueryResult | QueryResult[]) => void;
+
+/** pg's Query, whose prepare() sends the extended-protocol messages of one submission. */
+const PgQuery = (pg as unknown as { Query: new (config: object) => object }).Query as new (config: {
+  name: string;
+  text: string;
+  values: unknown[];
+  callback: QueryCallback;
+}) => {
+  name: string;
+  text: string;
+  values: unknown[];
+  handleError(error: unknown, connection: PgConnection): void;
+};
+
+/**
+ * One named prepared statement, with the transaction's BEGIN in front and/or COMMIT behind it,
+ * in a single pipeline of messages closed by one Sync. The Parse of a statement new to the
+ * connection goes first, so pg's record of parsed statements (set on the first ParseComplete)
+ * is never wrong.
+ */
+class PipelinedQuery extends PgQuery {
+  readonly #begin: string | undefined;
+  readonly #commit: boolean;
+
+  constructor(
+    config: { name: string; text: string; values: unknown[]; callback: QueryCallback },
+    wrap: { begin: string | undefined; commit: boolean },
+  ) {
+    super(config);
+    this.#begin = wrap.begin;
+    this.#commit = wrap.commit;
+  }
+
+  /** What this submission runs, as one line (tests and debugging). */
+  get summary(): string {
+    return `${this.#begin !== undefined ? 'begin; ' : ''}execute ${this.name}${this.#commit ? '; commit' : ''}`;
+  }
+
+  /** Called by pg's Query.submit with the stream corked: everything leaves in one write. */
+  prepare(connection: PgConnection): void {
+    const known =
+      connection.parsedStatements[this.name] !== undefined ||
+      connection.submittedNamedStatements[this.name] !== undefined;
+    if (!known) {
+      connection.parse({ text: this.text, name: this.name });
+      connection.submittedNamedStatements[this.name] = this.text;
+    }
+    if (this.#begin !== undefined) {
+      connection.parse({ text: this.#begin });
+      connection.bind({});
+      connection.execute({});
+    }
+    try {
+      connection.bind({ statement: this.name, values: this.values, valueMapper: prepareValue });
+    } catch (error) {
+      // A value pg cannot serialise: end the pipeline and fail the query, as pg's own does.
+      connection.sync();
+      this.handleError(error, connection);
+      return;
+    }
+    connection.describe({ type: 'P', name: '' });
+    connection.execute({});
+    if (this.#commit) {
+      connection.parse({ text: 'COMMIT' });
+      connection.bind({});
+      connection.execute({});
+    }
+    connection.sync();
+  }
+}
+
 type QueryResult = pg.QueryResult<Record<string, unknown>>;
 
 function emptyResult(command: string): QueryResult {
@@ -52,15 +142,6 @@ function emptyResult(command: string): QueryResult {
 
 function isBegin(command: string): boolean {
   return command === 'begin' || command.startsWith('start transaction');
-}
-
-/** A bound parameter as the literal EXECUTE takes (NULL, or a quoted string). */
-export function toLiteral(value: unknown): string {
-  const prepared = prepareValue(value);
-  if (prepared === null || prepared === undefined) return 'NULL';
-  if (Buffer.isBuffer(prepared)) return `'\\x${prepared.toString('hex')}'::bytea`;
-  // prepareValue returns a string for everything but null and Buffer.
-  return pg.escapeLiteral(prepared as string);
 }
 
 function preparedKey(text: string): string {
@@ -126,13 +207,22 @@ export class PipelinedClient extends pg.Client {
       await this.#flushBegin();
       return this.#sendOne(text, values);
     }
-    const name = known ?? (await this.#prepare(text));
-    const execute = `execute ${name}${values.length > 0 ? `(${values.map(toLiteral).join(', ')})` : ''}`;
+    const name = known ?? this.#register(text);
     const begin = this.#pendingBegin;
     const commit = head.includes(COMMIT_AFTER_MARK);
     this.#pendingBegin = undefined;
-    const parts = [...(begin !== undefined ? [begin] : []), execute, ...(commit ? ['commit'] : [])];
-    const results = await this.#send(parts.join('; '));
+    const results = await new Promise<QueryResult | QueryResult[]>((resolve, reject) => {
+      const query = new PipelinedQuery(
+        {
+          name,
+          text,
+          values,
+          callback: (error, answer) => (error ? reject(error) : resolve(answer)),
+        },
+        { begin, commit },
+      );
+      (super.query as (query: object) => unknown)(query);
+    });
     const list = Array.isArray(results) ? results : [results];
     if (commit) this.#committedEarly = true;
     const index = begin !== undefined ? 1 : 0;
@@ -160,10 +250,12 @@ export class PipelinedClient extends pg.Client {
     return candidates?.find((candidate) => candidate.text === text)?.name;
   }
 
-  /** PREPARE outlives a rolled-back transaction, so preparing inside one is safe. */
-  async #prepare(text: string): Promise<string> {
+  /**
+   * Names a statement new to this connection; it is parsed with its first execution (a prepared
+   * statement outlives a rolled-back transaction, so preparing inside one is safe).
+   */
+  #register(text: string): string {
     const name = `cp_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
-    await this.#send(`prepare ${name} as ${text}`);
     const key = preparedKey(text);
     const candidates = this.#prepared.get(key);
     if (candidates) candidates.push({ text, name });
