@@ -40,10 +40,10 @@ describe.skipIf(!onPostgres())('pipelined pg client', () => {
       this: pg.Client,
       ...args: unknown[]
     ) {
-      const first = args[0] as unknown;
+      const first = args[0];
       if (typeof first === 'string') sent.push(first.slice(0, 40));
       else if (first && typeof first === 'object' && 'summary' in first) {
-        sent.push(String((first as { summary: unknown }).summary));
+        sent.push(String((first).summary));
       }
       return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
     });
