@@ -43,7 +43,7 @@ describe.skipIf(!onPostgres())('pipelined pg client', () => {
       const first = args[0];
       if (typeof first === 'string') sent.push(first.slice(0, 40));
       else if (first && typeof first === 'object' && 'summary' in first) {
-        sent.push(String((first).summary));
+        sent.push(String(first.summary));
       }
       return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
     });
