@@ -1,6 +1,6 @@
 // POST /api/v1/admin/imports (multipart upload), GET /api/v1/admin/imports[/{importId}]: catalog
 // imports run as jobs on the server; the page polls one until it has succeeded or failed.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, apiRequest, readCookie, toApiError } from '../../../lib/api.ts';
 import { fetchMe } from '../../identity/api/me.ts';
 import { catalogKeys } from './keys.ts';
@@ -112,13 +112,21 @@ export function useImport(importId: string | null) {
 
 export const RECENT_IMPORTS = 20;
 
+/** Newest first, a page of RECENT_IMPORTS at a time ("Show older imports" fetches the next). */
 export function useRecentImports() {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: catalogKeys.importList,
-    queryFn: ({ signal }) =>
-      apiRequest<CatalogImportPage>(IMPORTS_PATH, { query: { limit: RECENT_IMPORTS }, signal }),
+    queryFn: ({ pageParam, signal }) =>
+      apiRequest<CatalogImportPage>(IMPORTS_PATH, {
+        query: { limit: RECENT_IMPORTS, cursor: pageParam },
+        signal,
+      }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
     // Keeps the statuses moving while any import is still under way.
     refetchInterval: (query) =>
-      query.state.data?.items.some(isImportActive) ? IMPORT_POLL_MS * 4 : false,
+      query.state.data?.pages.some((page) => page.items.some(isImportActive))
+        ? IMPORT_POLL_MS * 4
+        : false,
   });
 }

@@ -1,5 +1,5 @@
 // Recent imports, newest first: status, format, term, files, when and by whom; each opens its summary.
-import { Badge, Button, EmptyState, Skeleton, Table, Text } from '@mantine/core';
+import { Badge, Button, EmptyState, Group, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { ProblemAlert } from '../../../components/ProblemAlert.tsx';
 import { useMe } from '../../identity/api/me.ts';
 import { useRecentImports } from '../api/imports.ts';
@@ -64,33 +64,47 @@ export function ImportHistory(props: { selectedId: string | null; onOpen: (id: s
   if (imports.isError)
     return <ProblemAlert error={imports.error} onRetry={() => void imports.refetch()} />;
   if (imports.isPending) return <Skeleton h={120} />;
-  const items = imports.data.items;
+  const items = imports.data.pages.flatMap((page) => page.items);
   if (items.length === 0) return <EmptyState py="md" variant="light" title="No imports yet" />;
   return (
-    <Table.ScrollContainer minWidth={760}>
-      <Table highlightOnHover aria-label="Recent imports">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Format</Table.Th>
-            <Table.Th>Term</Table.Th>
-            <Table.Th>Files</Table.Th>
-            <Table.Th>Started</Table.Th>
-            <Table.Th>By</Table.Th>
-            <Table.Th />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((item) => (
-            <Row
-              key={item.id}
-              item={item}
-              selected={item.id === props.selectedId}
-              onOpen={props.onOpen}
-            />
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <Stack gap="xs">
+      <Table.ScrollContainer minWidth={760}>
+        <Table highlightOnHover aria-label="Recent imports">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Format</Table.Th>
+              <Table.Th>Term</Table.Th>
+              <Table.Th>Files</Table.Th>
+              <Table.Th>Started</Table.Th>
+              <Table.Th>By</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((item) => (
+              <Row
+                key={item.id}
+                item={item}
+                selected={item.id === props.selectedId}
+                onOpen={props.onOpen}
+              />
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {imports.hasNextPage && (
+        <Group justify="center">
+          <Button
+            variant="subtle"
+            size="xs"
+            loading={imports.isFetchingNextPage}
+            onClick={() => void imports.fetchNextPage()}
+          >
+            Show older imports
+          </Button>
+        </Group>
+      )}
+    </Stack>
   );
 }

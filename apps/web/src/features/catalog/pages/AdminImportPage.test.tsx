@@ -314,4 +314,33 @@ describe('AdminImportPage: progress and summary', () => {
     expect(screen.queryByTestId('import-summary')).not.toBeInTheDocument();
     expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
   });
+
+  it('pages through older imports', async () => {
+    const older: CatalogImport = {
+      ...succeeded,
+      id: '0192f1c2-0000-7000-8000-000000000000',
+      termCode: '2025SP',
+      files: [{ name: 'spring.csv', sizeBytes: 640 }],
+    };
+    const { requests } = installFetch({
+      ...baseRoutes(),
+      'GET /api/v1/admin/imports': [
+        () => json(200, { items: [succeeded], nextCursor: succeeded.id }),
+        () => json(200, { items: [older], nextCursor: null }),
+      ],
+    });
+    renderImportPage();
+    const user = userEvent.setup();
+    const history = await screen.findByRole('table', { name: 'Recent imports' });
+    expect(within(history).getAllByRole('row')).toHaveLength(2); // header and one import
+    await user.click(screen.getByRole('button', { name: 'Show older imports' }));
+    expect(await within(history).findByText('2025SP')).toBeInTheDocument();
+    expect(within(history).getAllByRole('row')).toHaveLength(3);
+    expect(screen.queryByRole('button', { name: 'Show older imports' })).not.toBeInTheDocument();
+    const pages = requests.filter((r) => r.url.startsWith('/api/v1/admin/imports?'));
+    expect(pages.map((r) => new URL(r.url, 'http://x').searchParams.get('cursor'))).toEqual([
+      null,
+      succeeded.id,
+    ]);
+  });
 });
