@@ -1972,8 +1972,8 @@ export async function listSeatLoads(
 }
 
 /**
- * Deletes stored responses older than the replay window (they can no longer be replayed). No index
- * on created_at: an hourly scan costs less than maintaining one on every registration's insert.
+ * Deletes stored responses older than the replay window (they can no longer be replayed); the
+ * created_at index (idempotency_keys_created_idx) finds them.
  */
 export async function deleteIdempotencyKeysBefore(db: Executor, before: Date): Promise<number> {
   const result = await db
