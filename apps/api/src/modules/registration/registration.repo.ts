@@ -748,6 +748,21 @@ function heldSeatsSql(ids: readonly string[]): RawBuilder<number> {
  * by the same statement.
  */
 export async function takeSeat(tx: Transaction<DB>, input: TakeSeatInput): Promise<TakeSeatResult> {
+  // A cart removal or ledger insert the request does not need is left out of the statement: its
+  // node would be initialised (and the table's indexes opened) on every call anyway.
+  const cart =
+    input.removeFromCart === true
+      ? sql`cart as (
+      delete from cart_items where student_id = ${input.studentId}::uuid
+        and section_id = ${input.sectionId}::uuid and exists (select 1 from reg)
+    ),`
+      : sql``;
+  const charges =
+    input.charges && input.charges.length > 0
+      ? sql`charges as (
+      ${ledgerEntriesInsertSql(input.charges, sql<boolean>`exists (select 1 from seat where seat.outcome = 'enrolled')`)}
+    ),`
+      : sql``;
   const idem = input.idempotency;
   const hold = input.holdUntil ?? null;
   const audit = input.audit;
@@ -815,14 +830,8 @@ export async function takeSeat(tx: Transaction<DB>, input: TakeSeatInput): Promi
         ${JSON.stringify(audit.details)}::jsonb, ${audit.requestId}
       from target t left join reg on true
     ),
-    cart as (
-      delete from cart_items where ${input.removeFromCart === true}::boolean
-        and student_id = ${input.studentId}::uuid and section_id = ${input.sectionId}::uuid
-        and exists (select 1 from reg)
-    ),
-    charges as (
-      ${ledgerEntriesInsertSql(input.charges ?? [], sql<boolean>`exists (select 1 from seat where seat.outcome = 'enrolled')`)}
-    ),
+    ${cart}
+    ${charges}
     idem as (
       insert into idempotency_keys (user_id, key, request_hash, status_code, response, created_at)
       select ${idem?.userId ?? null}::uuid, ${idem?.key ?? null}::text,
