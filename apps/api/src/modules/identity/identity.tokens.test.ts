@@ -139,10 +139,16 @@ describe('access token verification', () => {
     expect(
       await signer.verifyAccessToken(`${header}.${forgedPayload}.${signature}`),
     ).toBeUndefined();
-    const flipped = signature.endsWith('A') ? 'B' : 'A';
+    const flipped = signature.startsWith('A') ? 'B' : 'A';
     expect(
-      await signer.verifyAccessToken(`${header}.${payload}.${signature.slice(0, -1)}${flipped}`),
+      await signer.verifyAccessToken(`${header}.${payload}.${flipped}${signature.slice(1)}`),
     ).toBeUndefined();
+    // The same signature bytes spelt another way: the last character's two spare bits set.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(signature.at(-1)!);
+    const respelt = `${signature.slice(0, -1)}${alphabet[last ^ 1]}`;
+    expect(Buffer.from(respelt, 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
+    expect(await signer.verifyAccessToken(`${header}.${payload}.${respelt}`)).toBeUndefined();
   });
 
   it('refuses a token signed with another secret', async () => {

@@ -90,6 +90,8 @@ export function verifyHs256(
   const expected = createHmac('sha256', key).update(`${header}.${payload}`).digest();
   const given = Buffer.from(signature, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  // One spelling per signature: the last character's two spare bits must be zero (RFC 4648 §3.5).
+  if (given.toString('base64url') !== signature) return undefined;
   const head = decodeJson(header);
   const claims = decodeJson(payload);
   if (!head || !claims || head.alg !== 'HS256' || head.crit !== undefined) return undefined;
