@@ -64,9 +64,11 @@ interface PgConnection {
 
 type QueryCallback = (error: Error | null, results: QueryResult | QueryResult[]) => void;
 
-/** pg's Query, whose prepare() sends the extended-protocol messages of one submission. */
-// Constructed from (text, values, callback): given a config object, pg copies it property by
-// property (cloneQueryConfig), a cost that showed in the rush's profile.
+/**
+ * pg's Query, whose prepare() sends the extended-protocol messages of one submission. Built from
+ * (text, values, callback): given a config object, pg copies it property by property
+ * (cloneQueryConfig), a cost that showed in the rush's profile.
+ */
 const PgQuery = (pg as unknown as { Query: new (...args: unknown[]) => object }).Query as new (
   text: string,
   values: unknown[],
