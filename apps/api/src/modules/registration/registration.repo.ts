@@ -127,14 +127,21 @@ const MEETINGS_JSON = `(select coalesce(json_agg(json_build_object('days', m.day
     order by m.start_date nulls first, m.days, m.start_time, m.id), '[]'::json)
   from section_meetings m where m.section_id = s.id)`;
 
-/** Section summary of `sections s join courses c`. */
-const SECTION_SUMMARY_JSON = `jsonb_build_object('id', s.id, 'code', c.code || ' ' || s.section_code,
+/**
+ * The keys and values of a section summary of `sections s join courses c`. Built as `json`, not
+ * `jsonb`: every registration statement returns these as text, and jsonb would build a binary
+ * object only to print it again.
+ */
+const SECTION_SUMMARY_FIELDS = `'id', s.id, 'code', c.code || ' ' || s.section_code,
   'crn', s.crn, 'termId', s.term_id, 'courseId', c.id, 'courseCode', c.code,
   'title', coalesce(s.title, c.title), 'kind', s.kind, 'linkedGroup', s.linked_group,
   'credits', coalesce(s.credits, c.credits_min), 'status', s.status,
   'meetings', ${MEETINGS_JSON},
   'instructors', (select coalesce(json_agg(i.name order by i.position), '[]'::json)
-    from section_instructors i where i.section_id = s.id))`;
+    from section_instructors i where i.section_id = s.id)`;
+
+/** Section summary of `sections s join courses c`. */
+const SECTION_SUMMARY_JSON = `json_build_object(${SECTION_SUMMARY_FIELDS})`;
 
 /** Members of reservation `rs` holding a seat in its section. */
 const RESERVATION_TAKEN = `(select count(*) from registrations r2
@@ -149,7 +156,7 @@ const RESERVATION_TAKEN = `(select count(*) from registrations r2
 
 /** Everything about a requested section; `$student` is the student asking. */
 function targetSectionJson(studentParam: RawBuilder<unknown> | string): RawBuilder<unknown> {
-  return sql`${sql.raw(SECTION_SUMMARY_JSON)} || jsonb_build_object(
+  return sql`json_build_object(${sql.raw(SECTION_SUMMARY_FIELDS)},
     'courseTitle', c.title, 'capacity', s.capacity, 'waitlistCapacity', s.waitlist_capacity,
     'enrolled', s.enrolled, 'waitlisted', s.waitlisted, 'waitlistMode', s.waitlist_mode,
     'prerequisites', c.prerequisites, 'corequisites', c.corequisites, 'restrictions', c.restrictions,
@@ -171,7 +178,7 @@ function targetSectionJson(studentParam: RawBuilder<unknown> | string): RawBuild
 }
 
 /** A registration row `r` with its section `s`/`c`. */
-const REGISTRATION_JSON = `jsonb_build_object('id', r.id, 'studentId', r.student_id,
+const REGISTRATION_JSON = `json_build_object('id', r.id, 'studentId', r.student_id,
   'sectionId', r.section_id, 'termId', r.term_id, 'status', r.status, 'credits', r.credits,
   'joinedAt', r.joined_at, 'offerExpiresAt', r.offer_expires_at,
   'swapDropRegistrationId', r.swap_drop_registration_id, 'overrides', r.overrides,
@@ -372,7 +379,7 @@ async function selectFacts(
         where s.id = any(${sectionIds}::uuid[]))`;
   const anchor =
     registrationId === null
-      ? sql`null::jsonb`
+      ? sql`null::json`
       : sql`(select ${sql.raw(REGISTRATION_JSON)}
         from registrations r join sections s on s.id = r.section_id
         join courses c on c.id = s.course_id
