@@ -39,6 +39,7 @@ import {
 import { createBillingFactsCache } from '../billing/billing.facts-cache.ts';
 import type {
   AuditRow,
+  CurrentRegistration,
   GatheredFacts,
   NotificationRow,
   RegistrationRecord,
@@ -176,14 +177,14 @@ function summaryOf(target: TargetSection): SectionSummary {
 }
 
 // Billing: charges are priced on the registrations that hold seats (enrolled or held until paid).
-function seatLoad(current: readonly RegistrationRecord[]): LoadItem[] {
+function seatLoad(current: readonly CurrentRegistration[]): LoadItem[] {
   return current
     .filter((r) => r.status === 'enrolled' || r.status === 'pending_payment')
     .map((r) => ({ sectionId: r.sectionId, courseId: r.section.courseId, credits: r.credits }));
 }
 
 function chargedSection(
-  r: Pick<RegistrationRecord, 'sectionId' | 'section' | 'credits'>,
+  r: Pick<CurrentRegistration, 'sectionId' | 'section' | 'credits'>,
 ): ChargedSection {
   return {
     id: r.sectionId,
