@@ -133,6 +133,16 @@ export interface SectionCardsTable {
   reserved_seats: ColumnType<unknown, never, never>;
 }
 
+/**
+ * One row whose version (with its xmin) changes whenever the catalog facts the registration
+ * engine keeps in memory change (migration 2026_12_07_2230).
+ */
+export interface CatalogVersionTable {
+  only_row: Generated<boolean>;
+  /** bigint: read as a string. */
+  version: Generated<string>;
+}
+
 export interface CatalogTables {
   subjects: SubjectsTable;
   programs: ProgramsTable;
@@ -143,4 +153,5 @@ export interface CatalogTables {
   section_meetings: SectionMeetingsTable;
   section_reserved_seats: SectionReservedSeatsTable;
   section_cards: SectionCardsTable;
+  catalog_version: CatalogVersionTable;
 }

@@ -14,6 +14,7 @@ import type {
   RegistrationFacts,
   SectionFact,
   TermFact,
+  TimeTicketRuleFact,
 } from './registration.rules.ts';
 import { COMMIT_AFTER_MARK } from '../../db/database.ts';
 import { newId } from '../../lib/ids.ts';
@@ -26,6 +27,7 @@ import {
 } from '../billing/billing.repo.ts';
 import type { LoadItem } from '../billing/billing.ledger.ts';
 import type { BillingFactsCache } from '../billing/billing.facts-cache.ts';
+import type { CatalogFactsCache } from './registration.catalog-cache.ts';
 
 export type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -101,6 +103,20 @@ export interface StudentRecord {
   advisorName: string | null;
 }
 
+/** What the process keeps of a section (registration.catalog-cache.ts). */
+export interface SectionCatalogFacts {
+  meetings: MeetingFact[];
+  instructors: string[];
+  linkedSiblings: SectionFact['linkedSiblings'];
+}
+
+/** A term's and some sections' catalog facts, all read at one version. */
+export interface CatalogFacts {
+  term: TermFact;
+  ticketRules: TimeTicketRuleFact[];
+  sections: ReadonlyMap<string, SectionCatalogFacts>;
+}
+
 export interface StoredResponse {
   requestHash: string;
   statusCode: number;
@@ -137,14 +153,38 @@ const MEETINGS_JSON = `(select coalesce(json_agg(json_build_object('days', m.day
  * `jsonb`: every registration statement returns these as text, and jsonb would build a binary
  * object only to print it again.
  */
-const SECTION_CORE_FIELDS = `'id', s.id, 'code', c.code || ' ' || s.section_code,
+/** The columns of a section summary: no subquery. */
+const SECTION_ROW_FIELDS = `'id', s.id, 'code', c.code || ' ' || s.section_code,
   'crn', s.crn, 'termId', s.term_id, 'courseId', c.id, 'courseCode', c.code,
   'title', coalesce(s.title, c.title), 'kind', s.kind, 'linkedGroup', s.linked_group,
-  'credits', coalesce(s.credits, c.credits_min), 'status', s.status,
-  'meetings', ${MEETINGS_JSON}`;
-const SECTION_SUMMARY_FIELDS = `${SECTION_CORE_FIELDS},
-  'instructors', (select coalesce(json_agg(i.name order by i.position), '[]'::json)
+  'credits', coalesce(s.credits, c.credits_min), 'status', s.status`;
+const SECTION_CORE_FIELDS = `${SECTION_ROW_FIELDS}, 'meetings', ${MEETINGS_JSON}`;
+const INSTRUCTORS_JSON = `(select coalesce(json_agg(i.name order by i.position), '[]'::json)
     from section_instructors i where i.section_id = s.id)`;
+const SECTION_SUMMARY_FIELDS = `${SECTION_CORE_FIELDS}, 'instructors', ${INSTRUCTORS_JSON}`;
+
+/** Active sections of the same course, term and linked group as section `s`/`c`. */
+const LINKED_SIBLINGS_JSON = `(select coalesce(json_agg(json_build_object('id', o.id,
+        'code', c.code || ' ' || o.section_code, 'kind', o.kind) order by o.section_code), '[]'::json)
+      from sections o where s.linked_group is not null and o.term_id = s.term_id
+        and o.course_id = s.course_id and o.linked_group = s.linked_group and o.id <> s.id
+        and o.status = 'active')`;
+
+/** What the process keeps of a section (CatalogFactsCache), as JSON. */
+const SECTION_CATALOG_JSON = `json_build_object('id', s.id, 'meetings', ${MEETINGS_JSON},
+  'instructors', ${INSTRUCTORS_JSON}, 'linkedSiblings', ${LINKED_SIBLINGS_JSON})`;
+
+/** The version of the facts CatalogFactsCache keeps (migration 2026_12_07_2230). */
+const CATALOG_VERSION_SQL = `(select cv.xmin::text || ':' || cv.version from catalog_version cv)`;
+
+/** Term `t` as the rules see it. */
+const TERM_JSON = `json_build_object('id', t.id, 'code', t.code, 'name', t.name,
+  'timeZone', t.time_zone, 'startsOn', t.starts_on::text, 'endsOn', t.ends_on::text,
+  'registrationOpensAt', t.registration_opens_at,
+  'registrationClosesAt', t.registration_closes_at,
+  'addDropDeadline', t.add_drop_deadline, 'withdrawDeadline', t.withdraw_deadline,
+  'minCredits', t.min_credits, 'maxCredits', t.max_credits,
+  'claimWindowHours', t.claim_window_hours)`;
 
 /** Section summary of `sections s join courses c`. */
 const SECTION_SUMMARY_JSON = `json_build_object(${SECTION_SUMMARY_FIELDS})`;
@@ -160,9 +200,12 @@ const RESERVATION_TAKEN = `(select count(*) from registrations r2
           and p2.student_id = r2.student_id and p2.revoked_at is null)
       end)`;
 
-/** Everything about a requested section; `$student` is the student asking. */
+/**
+ * Everything about a requested section that can change during registration (the catalog facts
+ * the process keeps are added by gatherFacts); `$student` is the student asking.
+ */
 function targetSectionJson(studentParam: RawBuilder<unknown> | string): RawBuilder<unknown> {
-  return sql`json_build_object(${sql.raw(SECTION_SUMMARY_FIELDS)},
+  return sql`json_build_object(${sql.raw(SECTION_ROW_FIELDS)},
     'courseTitle', c.title, 'capacity', s.capacity, 'waitlistCapacity', s.waitlist_capacity,
     'enrolled', s.enrolled, 'waitlisted', s.waitlisted, 'waitlistMode', s.waitlist_mode,
     'prerequisites', c.prerequisites, 'corequisites', c.corequisites, 'restrictions', c.restrictions,
@@ -170,11 +213,6 @@ function targetSectionJson(studentParam: RawBuilder<unknown> | string): RawBuild
         'groupKind', rs.group_kind, 'groupValue', rs.group_value, 'label', rs.label,
         'seats', rs.seats, 'until', rs.until, 'taken', ${sql.raw(RESERVATION_TAKEN)}) order by rs.id), '[]'::json)
       from section_reserved_seats rs where rs.section_id = s.id),
-    'linkedSiblings', (select coalesce(json_agg(json_build_object('id', o.id,
-        'code', c.code || ' ' || o.section_code, 'kind', o.kind) order by o.section_code), '[]'::json)
-      from sections o where s.linked_group is not null and o.term_id = s.term_id
-        and o.course_id = s.course_id and o.linked_group = s.linked_group and o.id <> s.id
-        and o.status = 'active'),
     'permits', (select coalesce(json_agg(json_build_object('overrides', p.overrides,
         'grantedBy', case when exists (select 1 from section_instructors si
           where si.section_id = p.section_id and si.user_id = p.granted_by)
@@ -195,11 +233,11 @@ const registrationJson = (sectionJson: string) => `json_build_object('id', r.id,
 const REGISTRATION_JSON = registrationJson(SECTION_SUMMARY_JSON);
 
 /**
- * A student's registration as the facts statement returns it: without its section's instructors,
- * which neither the rules nor any answer built from these records show (one subquery less for
- * each registration of the student, on every request).
+ * A student's registration as the facts statement returns it: its section's meetings come from
+ * the process's catalog facts, and without instructors, which neither the rules nor any answer
+ * built from these records show.
  */
-const CURRENT_REGISTRATION_JSON = registrationJson(`json_build_object(${SECTION_CORE_FIELDS})`);
+const CURRENT_REGISTRATION_JSON = registrationJson(`json_build_object(${SECTION_ROW_FIELDS})`);
 
 // ---------------------------------------------------------------------------------------------
 // Mapping JSON to shapes
@@ -226,6 +264,10 @@ export function toSectionSummary(json: Json): SectionSummary {
 }
 
 function toSectionCore(json: Json): Omit<SectionSummary, 'instructors'> {
+  return { ...toSectionRow(json), meetings: ((json.meetings as Json[] | null) ?? []).map(toMeeting) };
+}
+
+function toSectionRow(json: Json): Omit<SectionSummary, 'instructors' | 'meetings'> {
   return {
     id: json.id as string,
     code: json.code as string,
@@ -238,14 +280,15 @@ function toSectionCore(json: Json): Omit<SectionSummary, 'instructors'> {
     linkedGroup: (json.linkedGroup as string | null) ?? null,
     credits: Number(json.credits),
     status: json.status as 'active' | 'cancelled',
-    meetings: ((json.meetings as Json[] | null) ?? []).map(toMeeting),
   };
 }
 
-function toTargetSection(json: Json): TargetSection {
-  const summary = toSectionSummary(json);
+function toTargetSection(json: Json, catalog: SectionCatalogFacts): TargetSection {
   return {
-    ...summary,
+    ...toSectionRow(json),
+    meetings: catalog.meetings,
+    instructors: catalog.instructors,
+    linkedSiblings: catalog.linkedSiblings,
     courseTitle: json.courseTitle as string,
     capacity: Number(json.capacity),
     waitlistCapacity: Number(json.waitlistCapacity),
@@ -264,7 +307,6 @@ function toTargetSection(json: Json): TargetSection {
       until: toDateOrNull(r.until),
       taken: Number(r.taken),
     })),
-    linkedSiblings: (json.linkedSiblings as { id: string; code: string; kind: string }[]) ?? [],
     permits: ((json.permits as Json[] | null) ?? []).map((p) => ({
       overrides: p.overrides as string[],
       grantedBy: p.grantedBy as 'instructor' | 'admin',
@@ -276,8 +318,12 @@ export function toRegistrationRecord(json: Json): RegistrationRecord {
   return { ...toRegistrationFields(json), section: toSectionSummary(json.section as Json) };
 }
 
-function toCurrentRegistration(json: Json): CurrentRegistration {
-  return { ...toRegistrationFields(json), section: toSectionCore(json.section as Json) };
+function toCurrentRegistration(json: Json, catalog: CatalogFacts): CurrentRegistration {
+  const section = toSectionRow(json.section as Json);
+  return {
+    ...toRegistrationFields(json),
+    section: { ...section, meetings: catalog.sections.get(section.id)!.meetings },
+  };
 }
 
 function toRegistrationFields(json: Json): Omit<RegistrationRecord, 'section'> {
@@ -328,6 +374,62 @@ export function toCurrentFact(record: CurrentRegistration): CurrentRegistrationF
 }
 
 // ---------------------------------------------------------------------------------------------
+// The catalog facts the process keeps
+
+/**
+ * The term's dates and time-ticket rules and the meetings, instructors and linked siblings of
+ * the given sections (or of every section of the term), with the version they were read at, in
+ * one statement (one snapshot).
+ */
+export async function loadCatalogFacts(
+  db: Executor,
+  termId: string,
+  sections: readonly string[] | 'whole term',
+): Promise<CatalogFacts & { version: string }> {
+  const which =
+    sections === 'whole term'
+      ? sql`s.term_id = ${termId}::uuid`
+      : sql`s.id = any(${[...sections]}::uuid[])`;
+  const result = await sql<{
+    version: string;
+    term: Json | null;
+    ticket_rules: Json[];
+    sections: Json[];
+  }>`
+    select ${sql.raw(CATALOG_VERSION_SQL)} as version,
+      (select ${sql.raw(TERM_JSON)} from terms t where t.id = ${termId}::uuid) as term,
+      (select coalesce(json_agg(json_build_object('minCreditsEarned', r.min_credits_earned,
+          'classStanding', r.class_standing, 'opensAt', r.opens_at) order by r.position), '[]'::json)
+        from time_ticket_rules r where r.term_id = ${termId}::uuid) as ticket_rules,
+      (select coalesce(json_agg(${sql.raw(SECTION_CATALOG_JSON)}), '[]'::json)
+        from sections s join courses c on c.id = s.course_id where ${which}) as sections`.execute(db);
+  const row = result.rows[0]!;
+  if (!row.term) throw new Error(`Term ${termId} vanished while its facts were read.`);
+  return {
+    version: row.version,
+    term: toTerm(row.term),
+    ticketRules: row.ticket_rules.map((r) => ({
+      minCreditsEarned:
+        r.minCreditsEarned === null || r.minCreditsEarned === undefined
+          ? null
+          : Number(r.minCreditsEarned),
+      classStanding: (r.classStanding as string | null) ?? null,
+      opensAt: toDate(r.opensAt),
+    })),
+    sections: new Map(
+      row.sections.map((json) => [
+        json.id as string,
+        {
+          meetings: ((json.meetings as Json[] | null) ?? []).map(toMeeting),
+          instructors: (json.instructors as string[] | null) ?? [],
+          linkedSiblings: (json.linkedSiblings as SectionFact['linkedSiblings'] | null) ?? [],
+        },
+      ]),
+    ),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Statement 1: lock the student and gather the facts
 
 export interface GatherFactsInput {
@@ -341,6 +443,8 @@ export interface GatherFactsInput {
   idempotency?: { userId: string; key: string; since: Date } | undefined;
   /** The process's pricing facts, checked against the version the statement reads. */
   billingFacts: BillingFactsCache;
+  /** The process's catalog facts, checked against the version the statement reads. */
+  catalogFacts: CatalogFactsCache;
   /** A session to check in the same statement (http/auth.ts PendingSession). */
   session?: { sessionId: string; userId: string; role: string } | undefined;
   now: Date;
@@ -351,9 +455,9 @@ interface FactsRow {
   locked_version: number;
   seen_version: number | null;
   student_opens_at: Date | string | null;
-  term: Json;
+  term_id: string;
+  catalog_version: string;
   student: Json;
-  ticket_rules: Json[];
   holds: Json[];
   transcript: Json[];
   in_progress_elsewhere: string[];
@@ -378,9 +482,17 @@ export async function gatherFacts(
     const row = await selectFacts(tx, input);
     if (!row) return undefined;
     if (Number(row.locked_version) === Number(row.seen_version ?? 0) + 1) {
-      const term = toTerm(row.term);
-      const billing = await input.billingFacts.resolve(tx, term.id, row.billing_version);
-      return toGathered(row, term, billing, input.now);
+      const sectionIds = new Set<string>();
+      for (const target of row.targets) sectionIds.add(target.id as string);
+      for (const current of row.current) sectionIds.add(current.sectionId as string);
+      const catalog = await input.catalogFacts.resolve(
+        tx,
+        row.catalog_version,
+        row.term_id,
+        sectionIds,
+      );
+      const billing = await input.billingFacts.resolve(tx, row.term_id, row.billing_version);
+      return toGathered(row, catalog, billing, input.now);
     }
   }
   throw new RetryTransactionError('the student row kept changing');
@@ -450,22 +562,15 @@ async function selectFacts(
       (select st.version from student_terms st
         where st.student_id = ${student} and st.term_id = l.term_id) as seen_version,
       l.opens_at as student_opens_at,
-      (select json_build_object('id', t.id, 'code', t.code, 'name', t.name, 'timeZone', t.time_zone,
-          'startsOn', t.starts_on::text, 'endsOn', t.ends_on::text,
-          'registrationOpensAt', t.registration_opens_at,
-          'registrationClosesAt', t.registration_closes_at,
-          'addDropDeadline', t.add_drop_deadline, 'withdrawDeadline', t.withdraw_deadline,
-          'minCredits', t.min_credits, 'maxCredits', t.max_credits,
-          'claimWindowHours', t.claim_window_hours)
-        from terms t where t.id = l.term_id) as term,
+      l.term_id,
+      -- Only the version of the term's dates, its time-ticket rules and the sections' meetings,
+      -- instructors and linked siblings: the process keeps them (registration.catalog-cache.ts).
+      ${sql.raw(CATALOG_VERSION_SQL)} as catalog_version,
       (select json_build_object('id', s.user_id, 'name', u.name, 'email', u.email,
           'classStanding', s.class_standing, 'programCode', s.program_code,
           'creditsEarned', s.credits_earned, 'advisorId', s.advisor_id, 'advisorName', a.name)
         from students s join users u on u.id = s.user_id left join users a on a.id = s.advisor_id
         where s.user_id = ${student}) as student,
-      (select coalesce(json_agg(json_build_object('minCreditsEarned', r.min_credits_earned,
-          'classStanding', r.class_standing, 'opensAt', r.opens_at) order by r.position), '[]'::json)
-        from time_ticket_rules r where r.term_id = l.term_id) as ticket_rules,
       (select coalesce(json_agg(json_build_object('id', h.id, 'type', h.type, 'reason', h.reason,
           'blocksRegistration', h.blocks_registration, 'placedByName', pu.name)
           order by h.placed_at, h.id), '[]'::json)
@@ -502,10 +607,11 @@ async function selectFacts(
 
 function toGathered(
   row: FactsRow,
-  term: TermFact,
+  catalog: CatalogFacts,
   billing: BillingFacts | undefined,
   now: Date,
 ): GatheredFacts {
+  const term = catalog.term;
   const s = row.student;
   const student: StudentRecord = {
     id: s.id as string,
@@ -517,7 +623,7 @@ function toGathered(
     advisorId: (s.advisorId as string | null) ?? null,
     advisorName: (s.advisorName as string | null) ?? null,
   };
-  const current = row.current.map(toCurrentRegistration);
+  const current = row.current.map((json) => toCurrentRegistration(json, catalog));
   const facts: RegistrationFacts = {
     now,
     term,
@@ -531,14 +637,7 @@ function toGathered(
     },
     timeTicket: {
       studentOpensAt: toDateOrNull(row.student_opens_at),
-      rules: row.ticket_rules.map((r) => ({
-        minCreditsEarned:
-          r.minCreditsEarned === null || r.minCreditsEarned === undefined
-            ? null
-            : Number(r.minCreditsEarned),
-        classStanding: (r.classStanding as string | null) ?? null,
-        opensAt: toDate(r.opensAt),
-      })),
+      rules: catalog.ticketRules,
     },
     holds: row.holds.map((h) => ({
       id: h.id as string,
@@ -559,7 +658,7 @@ function toGathered(
     facts,
     student,
     term,
-    targets: row.targets.map(toTargetSection),
+    targets: row.targets.map((json) => toTargetSection(json, catalog.sections.get(json.id as string)!)),
     current,
     anchor: row.anchor ? toRegistrationRecord(row.anchor) : null,
     billing,

@@ -37,6 +37,7 @@ import {
   type LoadItem,
 } from '../billing/billing.service.ts';
 import { createBillingFactsCache } from '../billing/billing.facts-cache.ts';
+import { createCatalogFactsCache } from './registration.catalog-cache.ts';
 import type {
   AuditRow,
   CurrentRegistration,
@@ -311,12 +312,14 @@ export function createRegistrationService(deps: AppDeps) {
 
   /** The term's pricing facts, read again only when the facts statement sees them change. */
   const billingFacts = createBillingFactsCache();
+  /** The term's dates and rules and the sections' meetings: the same, for the catalog. */
+  const catalogFacts = createCatalogFactsCache();
 
   function gatherFacts(
     tx: Transaction<DB>,
-    input: Omit<repo.GatherFactsInput, 'billingFacts'>,
+    input: Omit<repo.GatherFactsInput, 'billingFacts' | 'catalogFacts'>,
   ): Promise<GatheredFacts | undefined> {
-    return repo.gatherFacts(tx, { ...input, billingFacts });
+    return repo.gatherFacts(tx, { ...input, billingFacts, catalogFacts });
   }
 
   /**
@@ -326,7 +329,7 @@ export function createRegistrationService(deps: AppDeps) {
   async function gather(
     tx: Transaction<DB>,
     actor: Actor,
-    input: Omit<repo.GatherFactsInput, 'session' | 'billingFacts'>,
+    input: Omit<repo.GatherFactsInput, 'session' | 'billingFacts' | 'catalogFacts'>,
   ): Promise<GatheredFacts | undefined> {
     const pending = actor.session?.confirmed === false ? actor.session : undefined;
     const g = await gatherFacts(tx, {
