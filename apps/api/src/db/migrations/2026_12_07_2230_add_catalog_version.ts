@@ -6,7 +6,10 @@
 // later rolls back are never mistaken for a committed version.
 //
 // Hot registration writes never fire these: the seat statements set only enrolled/waitlisted, and
-// capacity, waitlist settings and prerequisites are read live by the facts statement.
+// capacity, waitlist settings and prerequisites are read live by the facts statement. Registration
+// only reads the row, so only catalog writers wait for each other on it; the triggers run before
+// each statement, so a writer takes the row before the rows it changes, and two writers queue at
+// their first catalog statement instead of deadlocking over a section both touch.
 import type { Kysely } from 'kysely';
 import { runScript } from '../migration-script.ts';
 
@@ -32,7 +35,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       begin update catalog_version set version = version + 1; return null; end $$;
     ${WATCHED.map(
       ([table, events]) =>
-        `create trigger ${table}_catalog_version after ${events} on ${table}
+        `create trigger ${table}_catalog_version before ${events} on ${table}
           for each statement execute function catalog_version_bump();`,
     ).join('\n')}
   `,
