@@ -459,7 +459,8 @@ interface FactsRow {
   catalog_version: string;
   student: Json;
   holds: Json[];
-  transcript: Json[];
+  /** [course code, grade] pairs: a student's record is dozens of rows, read on every request. */
+  transcript: [string, string][];
   in_progress_elsewhere: string[];
   current: Json[];
   targets: Json[];
@@ -576,8 +577,7 @@ async function selectFacts(
           order by h.placed_at, h.id), '[]'::json)
         from holds h left join users pu on pu.id = h.placed_by
         where h.student_id = ${student} and h.lifted_at is null) as holds,
-      (select coalesce(json_agg(json_build_object('courseCode', te.course_code, 'grade', te.grade)),
-          '[]'::json)
+      (select coalesce(json_agg(json_build_array(te.course_code, te.grade)), '[]'::json)
         from transcript_entries te where te.student_id = ${student}) as transcript,
       (select coalesce(json_agg(distinct c.code), '[]'::json)
         from registrations r join sections s on s.id = r.section_id
@@ -646,10 +646,7 @@ function toGathered(
       blocksRegistration: h.blocksRegistration as boolean,
       placedByName: (h.placedByName as string | null) ?? null,
     })),
-    transcript: row.transcript.map((t) => ({
-      courseCode: t.courseCode as string,
-      grade: t.grade as string,
-    })),
+    transcript: row.transcript.map(([courseCode, grade]) => ({ courseCode, grade })),
     inProgressElsewhere: row.in_progress_elsewhere,
     current: current.map(toCurrentFact),
   };
