@@ -149,11 +149,11 @@ const MEETINGS_JSON = `(select coalesce(json_agg(json_build_object('days', m.day
   from section_meetings m where m.section_id = s.id)`;
 
 /**
- * The keys and values of a section summary of `sections s join courses c`. Built as `json`, not
- * `jsonb`: every registration statement returns these as text, and jsonb would build a binary
- * object only to print it again.
+ * The keys and values of a section summary of `sections s join courses c`, in three widths: its
+ * columns (no subquery), with meetings, and with instructors too. Built as `json`, not `jsonb`:
+ * every registration statement returns these as text, and jsonb would build a binary object only
+ * to print it again.
  */
-/** The columns of a section summary: no subquery. */
 const SECTION_ROW_FIELDS = `'id', s.id, 'code', c.code || ' ' || s.section_code,
   'crn', s.crn, 'termId', s.term_id, 'courseId', c.id, 'courseCode', c.code,
   'title', coalesce(s.title, c.title), 'kind', s.kind, 'linkedGroup', s.linked_group,
