@@ -113,6 +113,7 @@ export function createLiveHub(deps: { database: Database; logger: LiveHubLogger 
         if (sections.length > 0) {
           // One statement: the current counts of every changed section, one NOTIFY per chunk.
           await sql`
+            /* cached-plan */ -- several times a second under load (CACHED_PLAN_MARK)
             select pg_notify(${SEATS_CHANNEL}, json_agg(json_build_array(
                 s.id, s.term_id, s.enrolled, s.capacity, s.waitlisted, s.status))::text)
             from unnest(${sections}::uuid[]) with ordinality as u(id, n)

@@ -1020,6 +1020,8 @@ export interface ReleaseInput {
   now: Date;
   audit: readonly AuditRow[];
   notifications?: readonly NotificationRow[];
+  /** Billing: the drop's credits, posted by the same statement (no round trip of their own). */
+  charges?: readonly NewLedgerEntry[] | undefined;
 }
 
 /**
@@ -1027,15 +1029,25 @@ export interface ReleaseInput {
  * registration update depends on), so the order is the same as a cancellation's: section, then
  * registrations. Pending swaps that named this registration become plain wait-list entries.
  */
-export async function releaseRegistration(tx: Transaction<DB>, input: ReleaseInput): Promise<void> {
+export async function releaseRegistration(
+  tx: Transaction<DB>,
+  input: ReleaseInput,
+): Promise<{ waitlistedAfter: number }> {
   const seat = input.expectedStatus === 'waitlisted' ? 0 : 1;
   const waiting = input.expectedStatus === 'waitlisted' ? 1 : 0;
-  const result = await sql<{ sections: number; registrations: number }>`
+  const charges =
+    input.charges && input.charges.length > 0
+      ? sql`, charges as (
+      ${ledgerEntriesInsertSql(input.charges, sql<boolean>`exists (select 1 from reg)`)}
+    )`
+      : sql``;
+  const result = await sql<{ sections: number; registrations: number; waitlisted: number }>`
+    /* cached-plan */ -- every drop runs it: planned once per connection (CACHED_PLAN_MARK)
     with sec as (
       update sections s set enrolled = s.enrolled - ${seat}::int,
         waitlisted = s.waitlisted - ${waiting}::int
       where s.id = ${input.sectionId}::uuid and s.status = 'active'
-      returning s.id
+      returning s.id, s.waitlisted
     ),
     reg as (
       update registrations r set status = ${input.newStatus}, dropped_at = ${input.now},
@@ -1050,13 +1062,15 @@ export async function releaseRegistration(tx: Transaction<DB>, input: ReleaseInp
         and exists (select 1 from reg)
       returning w.id
     ),
-    ${auditCte(input.audit)}, ${notificationsCte(input.notifications ?? [])}
+    ${auditCte(input.audit)}, ${notificationsCte(input.notifications ?? [])}${charges}
     select (select count(*) from sec)::int as sections,
-      (select count(*) from reg)::int as registrations`.execute(tx);
+      (select count(*) from reg)::int as registrations,
+      (select waitlisted from sec) as waitlisted`.execute(tx);
   const row = result.rows[0];
   if (!row || Number(row.sections) !== 1 || Number(row.registrations) !== 1) {
     throw new RetryTransactionError('the registration changed while it was being dropped');
   }
+  return { waitlistedAfter: Number(row.waitlisted) };
 }
 
 export interface PromoteInput {
@@ -1075,6 +1089,7 @@ export interface PromoteInput {
 /** Moves a wait-listed registration onto a seat (enrolled, or offered for a claim window). */
 export async function promoteRegistration(tx: Transaction<DB>, input: PromoteInput): Promise<void> {
   const result = await sql<{ sections: number; registrations: number }>`
+    /* cached-plan */ -- every promotion runs it: planned once per connection (CACHED_PLAN_MARK)
     with sec as (
       update sections s set enrolled = s.enrolled + 1, waitlisted = s.waitlisted - 1
       where s.id = ${input.sectionId}::uuid

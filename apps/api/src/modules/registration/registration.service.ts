@@ -748,13 +748,33 @@ export function createRegistrationService(deps: AppDeps) {
             },
           ]
         : [];
-      await repo.releaseRegistration(tx, {
+      // Billing: credited by the term's refund schedule; an unpaid pay-to-enrol seat in full. The
+      // credits are posted by the release statement itself.
+      const charges = isSeated(reg.status)
+        ? chargesForDrop(
+            g.billing,
+            {
+              studentId: input.studentId,
+              termId: reg.termId,
+              registrationId: reg.id,
+              section: chargedSection(reg),
+              load: seatLoad(g.current),
+              actorId: actor.userId,
+            },
+            now,
+            reg.status === 'pending_payment'
+              ? { reason: 'dropped', refundPercent: 100 }
+              : { reason: kind.status },
+          )
+        : [];
+      const released = await repo.releaseRegistration(tx, {
         registrationId: reg.id,
         sectionId: reg.sectionId,
         expectedStatus: reg.status,
         newStatus: kind.status,
         reason: input.byStaff ? 'staff' : 'student',
         now,
+        charges,
         audit: [
           auditRow({
             at: now,
@@ -769,30 +789,11 @@ export function createRegistrationService(deps: AppDeps) {
           }),
         ],
       });
-      if (isSeated(reg.status)) {
-        // Billing: credited by the term's refund schedule; an unpaid pay-to-enrol seat in full.
-        await insertLedgerEntries(
-          tx,
-          chargesForDrop(
-            g.billing,
-            {
-              studentId: input.studentId,
-              termId: reg.termId,
-              registrationId: reg.id,
-              section: chargedSection(reg),
-              load: seatLoad(g.current),
-              actorId: actor.userId,
-            },
-            now,
-            reg.status === 'pending_payment'
-              ? { reason: 'dropped', refundPercent: 100 }
-              : { reason: kind.status },
-          ),
-        );
-      }
       await sendNotices(tx, notices, now, changes);
       changes.sections.add(reg.sectionId);
-      if (reg.status !== 'waitlisted') {
+      // The release statement still holds the section's row: with nobody wait-listed there is
+      // no one to promote, and the promotion's own lock round trip is saved.
+      if (reg.status !== 'waitlisted' && released.waitlistedAfter > 0) {
         await promoteWaitlist(tx, reg.sectionId, {
           now,
           actorId: actor.userId,
