@@ -12,6 +12,7 @@ import {
   normalizeCourseCode,
   normalizeRequisite,
   parseOptionalRequisite,
+  parseOptionalRequisiteRemembered,
   parseRequisite,
   printRequisite,
   type MinimumGrade,
@@ -158,6 +159,23 @@ describe('syntax errors', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('parseOptionalRequisiteRemembered', () => {
+  it('answers as parseOptionalRequisite does, the first time and every time after', () => {
+    for (const text of ['CS 101 and (MATH 220 or MATH 221 [concurrent])', '  ', 'CS 225 (B-)']) {
+      for (let time = 0; time < 3; time++) {
+        expect(parseOptionalRequisiteRemembered(text)).toEqual(parseOptionalRequisite(text));
+      }
+    }
+    expect(parseOptionalRequisiteRemembered(null)).toBeNull();
+  });
+
+  it('refuses an unreadable text every time, not only the first', () => {
+    for (let time = 0; time < 3; time++) {
+      expect(() => parseOptionalRequisiteRemembered('CS 101 and and')).toThrow(RequisiteSyntaxError);
+    }
   });
 });
 

@@ -406,6 +406,34 @@ export function parseOptionalRequisite(text: string | null | undefined): Requisi
   return parseRequisite(text);
 }
 
+const REMEMBERED_REQUISITES = 5_000;
+const rememberedRequisites = new Map<string, RequisiteExpr | RequisiteSyntaxError>();
+
+/**
+ * parseOptionalRequisite for the registration engine, which reads the same few thousand course
+ * requirements on every request: each text is parsed once per process (parsing was about 2% of
+ * the API's CPU in the rush). Parsed expressions are never changed by their readers
+ * (normalizeRequisite builds new ones), so one can be shared.
+ */
+export function parseOptionalRequisiteRemembered(
+  text: string | null | undefined,
+): RequisiteExpr | null {
+  if (text == null || text.trim() === '') return null;
+  let parsed = rememberedRequisites.get(text);
+  if (parsed === undefined) {
+    try {
+      parsed = parseRequisite(text);
+    } catch (error) {
+      if (!(error instanceof RequisiteSyntaxError)) throw error;
+      parsed = error;
+    }
+    if (rememberedRequisites.size >= REMEMBERED_REQUISITES) rememberedRequisites.clear();
+    rememberedRequisites.set(text, parsed);
+  }
+  if (parsed instanceof RequisiteSyntaxError) throw parsed;
+  return parsed;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Normalizing and printing
 

@@ -4,7 +4,7 @@
 // To change a rule, change its function below: nothing else decides who may register.
 import {
   evaluateRequisite,
-  parseOptionalRequisite,
+  parseOptionalRequisiteRemembered,
   type ClassStanding,
   type RequisiteFacts,
   type RequisitePermission,
@@ -590,7 +590,7 @@ function unreadableRequisite(section: SectionFact, code: BlockerCode): Blocker {
 export const prerequisiteRule: Rule = (ctx, section) => {
   let expr;
   try {
-    expr = parseOptionalRequisite(section.prerequisites);
+    expr = parseOptionalRequisiteRemembered(section.prerequisites);
   } catch {
     return [unreadableRequisite(section, 'prerequisite_not_met')];
   }
@@ -617,7 +617,7 @@ export const prerequisiteRule: Rule = (ctx, section) => {
 export const corequisiteRule: Rule = (ctx, section) => {
   let expr;
   try {
-    expr = parseOptionalRequisite(section.corequisites);
+    expr = parseOptionalRequisiteRemembered(section.corequisites);
   } catch {
     return [unreadableRequisite(section, 'corequisite_missing')];
   }

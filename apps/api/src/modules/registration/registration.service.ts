@@ -952,13 +952,48 @@ export function createRegistrationService(deps: AppDeps) {
       );
       let dropped = registrationView(drop);
       if (taken.outcome === 'enrolled') {
-        await repo.releaseRegistration(tx, {
+        // Billing: the exchange is priced as one move (an even swap posts nothing); a
+        // wait-listed registration had not been charged, so that is a plain add. The release
+        // statement posts it.
+        const added = {
+          id: target.id,
+          courseId: target.courseId,
+          credits: target.credits,
+          code: target.code,
+        };
+        const charges = isSeated(drop.status)
+          ? chargesForSwap(
+              g.billing,
+              {
+                studentId: input.studentId,
+                termId: g.term.id,
+                drop: { registrationId: drop.id, section: chargedSection(drop) },
+                add: { registrationId, section: added },
+                load: seatLoad(g.current),
+                actorId: actor.userId,
+              },
+              now,
+            )
+          : chargesForAdd(
+              g.billing,
+              {
+                studentId: input.studentId,
+                termId: g.term.id,
+                registrationId,
+                section: added,
+                load: seatLoad(g.current),
+                actorId: actor.userId,
+              },
+              now,
+            );
+        const released = await repo.releaseRegistration(tx, {
           registrationId: drop.id,
           sectionId: drop.sectionId,
           expectedStatus: drop.status,
           newStatus: kind.status,
           reason: 'swap',
           now,
+          charges,
           audit: [
             auditRow({
               ...auditBase,
@@ -971,44 +1006,8 @@ export function createRegistrationService(deps: AppDeps) {
           ],
         });
         changes.sections.add(drop.sectionId);
-        // Billing: the exchange is priced as one move (an even swap posts nothing); a
-        // wait-listed registration had not been charged, so that is a plain add.
-        const added = {
-          id: target.id,
-          courseId: target.courseId,
-          credits: target.credits,
-          code: target.code,
-        };
-        await insertLedgerEntries(
-          tx,
-          isSeated(drop.status)
-            ? chargesForSwap(
-                g.billing,
-                {
-                  studentId: input.studentId,
-                  termId: g.term.id,
-                  drop: { registrationId: drop.id, section: chargedSection(drop) },
-                  add: { registrationId, section: added },
-                  load: seatLoad(g.current),
-                  actorId: actor.userId,
-                },
-                now,
-              )
-            : chargesForAdd(
-                g.billing,
-                {
-                  studentId: input.studentId,
-                  termId: g.term.id,
-                  registrationId,
-                  section: added,
-                  load: seatLoad(g.current),
-                  actorId: actor.userId,
-                },
-                now,
-              ),
-        );
         dropped = registrationView({ ...drop, status: kind.status, swapDropRegistrationId: null });
-        if (drop.status !== 'waitlisted') {
+        if (drop.status !== 'waitlisted' && released.waitlistedAfter > 0) {
           await promoteWaitlist(tx, drop.sectionId, {
             now,
             actorId: actor.userId,
