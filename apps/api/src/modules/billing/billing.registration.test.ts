@@ -318,7 +318,7 @@ describe('pay-to-enrol terms', () => {
     await consistent();
   });
 
-  it('releases an unpaid seat when its time is up, reverses the charge and fills it from the wait-list', async () => {
+  it('releases an unpaid seat when its time is up, reverses the charge and holds it for the wait-list, until paid', async () => {
     await world.addCourse({ code: 'CE 200', credits: 1 });
     const section = await world.addSection({
       course: 'CE 200',
@@ -328,28 +328,61 @@ describe('pay-to-enrol terms', () => {
     });
     const holder = await world.addStudent();
     const waiting = await world.addStudent();
+    const last = await world.addStudent();
     const held = (await register(holder, section)).json<{ registration: { id: string } }>();
-    expect((await register(waiting, section)).json()).toMatchObject({
-      registration: { status: 'waitlisted' },
-    });
+    for (const student of [waiting, last]) {
+      expect((await register(student, section)).json()).toMatchObject({
+        registration: { status: 'waitlisted' },
+      });
+    }
     const engine = createTestEngine(t, clock);
     expect(await engine.releaseUnpaidHold(held.registration.id)).toBe(false); // not yet
-    clock.set(new Date(start.getTime() + 21 * 60_000));
+    const released = new Date(start.getTime() + 21 * 60_000);
+    clock.set(released);
     try {
       expect(await engine.releaseUnpaidHold(held.registration.id)).toBe(true);
     } finally {
       clock.set(start);
     }
     expect((await account(holder)).balance).toBe(0);
-    const mine = await t.app.inject({
-      method: 'GET',
-      url: `/api/v1/me/registrations?termId=${term.id}`,
-      headers: waiting.headers,
+    const registrationsOf = async (student: typeof waiting) =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/me/registrations?termId=${term.id}`,
+          headers: student.headers,
+        })
+      ).json<{ items: { id: string; status: string; offerExpiresAt: string | null }[] }>().items;
+    // The freed seat is held for the head of the wait-list on the same terms: charged, and
+    // theirs for the term's hold time from the moment it was freed, unless paid.
+    const [promoted] = await registrationsOf(waiting);
+    expect(promoted).toMatchObject({
+      status: 'pending_payment',
+      offerExpiresAt: new Date(released.getTime() + 20 * 60_000).toISOString(),
     });
-    expect(mine.json<{ items: { status: string }[] }>().items).toEqual([
-      expect.objectContaining({ status: 'enrolled' }),
-    ]);
-    expect((await account(waiting)).balance).toBe(400_00);
+    expect(await account(waiting)).toMatchObject({
+      balance: 400_00,
+      heldSeats: [expect.objectContaining({ registrationId: promoted!.id })],
+    });
+    const notices = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/me/notifications', headers: waiting.headers })
+    ).json<{ items: { title: string; body: string }[] }>().items;
+    expect(notices[0]).toMatchObject({
+      title: expect.stringMatching(/^A seat in CE 200 .* is held for you until you pay$/),
+      body: expect.stringContaining('Pay for it by'),
+    });
+    await consistent();
+
+    // Unpaid in its turn, it goes on down the list.
+    expect(await engine.releaseUnpaidHold(promoted!.id)).toBe(false);
+    clock.set(new Date(released.getTime() + 21 * 60_000));
+    try {
+      expect(await engine.releaseUnpaidHold(promoted!.id)).toBe(true);
+    } finally {
+      clock.set(start);
+    }
+    expect((await account(waiting)).balance).toBe(0);
+    expect((await registrationsOf(last))[0]).toMatchObject({ status: 'pending_payment' });
     await consistent();
   });
 });

@@ -1076,7 +1076,8 @@ export async function releaseRegistration(
 export interface PromoteInput {
   registrationId: string;
   sectionId: string;
-  newStatus: 'enrolled' | 'offered';
+  /** pending_payment: a pay-to-enrol term's seat, held until `offerExpiresAt` unless paid. */
+  newStatus: 'enrolled' | 'offered' | 'pending_payment';
   offerExpiresAt: Date | null;
   overrides: readonly string[];
   /** Claim-window offers keep a pending swap until the student accepts. */

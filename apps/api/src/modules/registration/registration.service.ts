@@ -1251,6 +1251,20 @@ export function createRegistrationService(deps: AppDeps) {
         newStatus: 'dropped',
         reason: 'payment_timeout',
         now,
+        // Billing: an unpaid hold is reversed in full.
+        charges: chargesForDrop(
+          g.billing,
+          {
+            studentId: g.student.id,
+            termId: reg.termId,
+            registrationId: reg.id,
+            section: chargedSection(reg),
+            load: seatLoad(g.current),
+            actorId: null,
+          },
+          now,
+          { reason: 'released', refundPercent: 100 },
+        ),
         audit: [
           auditRow({
             at: now,
@@ -1265,22 +1279,6 @@ export function createRegistrationService(deps: AppDeps) {
           }),
         ],
       });
-      await insertLedgerEntries(
-        tx,
-        chargesForDrop(
-          g.billing,
-          {
-            studentId: g.student.id,
-            termId: reg.termId,
-            registrationId: reg.id,
-            section: chargedSection(reg),
-            load: seatLoad(g.current),
-            actorId: null,
-          },
-          now,
-          { reason: 'released', refundPercent: 100 },
-        ),
-      );
       await sendNotices(
         tx,
         [
@@ -1434,6 +1432,15 @@ export function createRegistrationService(deps: AppDeps) {
       const expires = claim
         ? new Date(ctx.now.getTime() + (g.term.claimWindowHours ?? 24) * 3_600_000)
         : null;
+      // Billing, pay-to-enrol terms: the freed seat is held until paid, as a seat taken at
+      // registration is. A wait-list swap is not: its student already holds a seat, and the
+      // exchange is priced as one move.
+      const holdUntil =
+        !claim && !swapping && g.billing?.payToEnrol
+          ? new Date(ctx.now.getTime() + g.billing.paymentHoldMinutes * 60_000)
+          : null;
+      const newStatus = claim ? 'offered' : holdUntil ? 'pending_payment' : 'enrolled';
+      const deadline = expires ?? holdUntil;
       const used = [...new Set([...reg.overrides, ...verdict.waived.map((w) => w.override)])];
       const notice: Notice = claim
         ? {
@@ -1444,7 +1451,16 @@ export function createRegistrationService(deps: AppDeps) {
             body: `A seat opened in ${target.code} (${target.title}). Accept it by ${formatInstant(expires!, g.term.timeZone)}, or it passes to the next student on the wait-list.`,
             data: { registrationId: reg.id, sectionId, offerExpiresAt: expires!.toISOString() },
           }
-        : {
+        : holdUntil
+          ? {
+              userId: head.studentId,
+              email: g.student.email,
+              kind: 'registration.promoted',
+              title: `A seat in ${target.code} is held for you until you pay`,
+              body: `A seat opened in ${target.code} (${target.title}) and you moved from the wait-list into it. Pay for it by ${formatInstant(holdUntil, g.term.timeZone)} to keep it; unpaid, it goes to the next student on the wait-list.`,
+              data: { registrationId: reg.id, sectionId, offerExpiresAt: holdUntil.toISOString() },
+            }
+          : {
             userId: head.studentId,
             email: g.student.email,
             kind: 'registration.promoted',
@@ -1455,8 +1471,8 @@ export function createRegistrationService(deps: AppDeps) {
       await repo.promoteRegistration(tx, {
         registrationId: reg.id,
         sectionId,
-        newStatus: claim ? 'offered' : 'enrolled',
-        offerExpiresAt: expires,
+        newStatus,
+        offerExpiresAt: deadline,
         overrides: used,
         keepSwap: claim,
         now: ctx.now,
@@ -1469,10 +1485,10 @@ export function createRegistrationService(deps: AppDeps) {
             termId: g.term.id,
             registrationId: reg.id,
             action: 'promote',
-            outcome: claim ? 'offered' : 'enrolled',
+            outcome: newStatus,
             details: {
               skipped: passedOver,
-              ...(expires ? { offerExpiresAt: expires.toISOString() } : {}),
+              ...(deadline ? { offerExpiresAt: deadline.toISOString() } : {}),
             },
             requestId: ctx.requestId,
           }),
@@ -1516,6 +1532,14 @@ export function createRegistrationService(deps: AppDeps) {
           EXPIRE_OFFER_JOB,
           { registrationId: reg.id },
           { singletonKey: reg.id, startAfter: expires! },
+        );
+      }
+      if (holdUntil && jobs.started) {
+        await jobs.send(
+          tx,
+          RELEASE_UNPAID_HOLD_JOB,
+          { registrationId: reg.id },
+          { singletonKey: reg.id, startAfter: holdUntil },
         );
       }
       if (swapping && swapping.status !== 'waitlisted') {
