@@ -1,6 +1,7 @@
 // Runs the real API (serving the built web app) as a child process on a free port, with its own
 // empty database: embedded PGlite in a temporary folder, or a fresh PostgreSQL database when
-// TEST_DATABASE_URL is set. Also launches Debian's Chromium and saves screenshots.
+// TEST_DATABASE_URL is set (or the test asks for PostgreSQL). Also launches Debian's Chromium and
+// saves screenshots.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,8 @@ const STARTUP_LIMIT_MS = 90_000;
 
 export interface RunningApi {
   baseUrl: string;
+  /** The API's own PostgreSQL database, for a test that reaches into it (undefined on PGlite). */
+  databaseUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -91,6 +94,10 @@ function runToEnd(command: string, args: string[], env: NodeJS.ProcessEnv): Prom
 export interface StartOptions {
   /** Created with `registrar create-admin` before the server starts (PGlite allows one process). */
   admin?: { email: string; password: string; name: string };
+  /** A PostgreSQL server to create the API's database on, even when TEST_DATABASE_URL is unset. */
+  postgresServerUrl?: string | undefined;
+  /** More environment for the API (its configuration, e.g. DATABASE_POOL_SIZE). */
+  env?: Record<string, string>;
 }
 
 export async function startApi(options: StartOptions = {}): Promise<RunningApi> {
@@ -106,9 +113,10 @@ export async function startApi(options: StartOptions = {}): Promise<RunningApi> 
     DATA_DIR: dataDir,
     SEED_DEMO: 'false',
     LOG_LEVEL: 'warn',
+    ...options.env,
   };
 
-  const serverUrl = process.env.TEST_DATABASE_URL;
+  const serverUrl = options.postgresServerUrl ?? process.env.TEST_DATABASE_URL;
   let databaseName: string | undefined;
   if (serverUrl) {
     databaseName = `openregistrar_e2e_${randomBytes(6).toString('hex')}`;
@@ -161,7 +169,7 @@ export async function startApi(options: StartOptions = {}): Promise<RunningApi> 
     throw error;
   }
 
-  return { baseUrl, stop: cleanUp };
+  return { baseUrl, databaseUrl: env.DATABASE_URL, stop: cleanUp };
 }
 
 const CHROMIUM_ARGS = [
