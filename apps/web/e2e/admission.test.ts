@@ -11,9 +11,11 @@ import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiClient,
   DESKTOP,
   launchBrowser,
   screenshot,
+  signIn,
   startApi,
   watchPage,
   type RunningApi,
@@ -37,32 +39,7 @@ const DAY_MS = 86_400_000;
 let api: RunningApi;
 let browser: Browser;
 
-async function call<T>(
-  method: string,
-  urlPath: string,
-  token: string | undefined,
-  body?: unknown,
-): Promise<T> {
-  const response = await fetch(`${api.baseUrl}${urlPath}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${urlPath}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-async function login(user: { email: string; password: string }): Promise<string> {
-  const body = await call<{ accessToken: string }>('POST', '/api/v1/auth/login', undefined, {
-    login: user.email,
-    password: user.password,
-  });
-  return body.accessToken;
-}
+const { call, login } = apiClient(() => api);
 
 interface Created {
   id: string;
@@ -144,11 +121,7 @@ describe.skipIf(!serverUrl)(
       context.setDefaultTimeout(STEP_TIMEOUT_MS);
       const page = await context.newPage();
       watchPage(page);
-      await page.goto('/login');
-      await page.getByLabel(/^Email or username/).fill(ada.email);
-      await page.getByRole('textbox', { name: /^Password/ }).fill(ada.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL((url) => url.pathname === '/');
+      await signIn(page, ada.email, ada.password);
       await page.goto(`/registrations?termId=${termId}`);
       await page.getByTestId('status-QUE 102 A1').waitFor();
       await page.locator('[data-testid="live-state"][data-state="live"]').waitFor();

@@ -7,10 +7,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DESKTOP,
-  watchPage,
   launchBrowser,
   screenshot,
+  signIn,
   startApi,
+  watchPage,
   type RunningApi,
 } from './harness.ts';
 
@@ -109,14 +110,6 @@ async function watched(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
   watchPage(page, 'billing-');
   return page;
-}
-
-async function signIn(page: Page, login: string, password: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel(/^Email or username/).fill(login);
-  await page.getByRole('textbox', { name: /^Password/ }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
 }
 
 /** An API call made by the page itself, with its session cookie and CSRF token. */

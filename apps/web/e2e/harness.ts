@@ -172,6 +172,59 @@ export async function startApi(options: StartOptions = {}): Promise<RunningApi> 
   return { baseUrl, databaseUrl: env.DATABASE_URL, stop: cleanUp };
 }
 
+export interface ApiClient {
+  /** A JSON call with an optional bearer token; anything but 2xx throws with the answer. */
+  call: <T>(
+    method: string,
+    urlPath: string,
+    token: string | undefined,
+    body?: unknown,
+  ) => Promise<T>;
+  /** Signs in through the API and returns the access token. */
+  login: (user: { email: string; password: string }) => Promise<string>;
+}
+
+/** Calls to the running API from the test itself: set-up steps, and the "other user". */
+export function apiClient(api: () => RunningApi): ApiClient {
+  async function call<T>(
+    method: string,
+    urlPath: string,
+    token: string | undefined,
+    body?: unknown,
+  ): Promise<T> {
+    const response = await fetch(`${api().baseUrl}${urlPath}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${urlPath}: ${response.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+  return {
+    call,
+    login: async (user) => {
+      const body = await call<{ accessToken: string }>('POST', '/api/v1/auth/login', undefined, {
+        login: user.email,
+        password: user.password,
+      });
+      return body.accessToken;
+    },
+  };
+}
+
+/** Signs in on the login page, as a user types it, and waits for the home page. */
+export async function signIn(page: Page, login: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel(/^Email or username/).fill(login);
+  await page.getByRole('textbox', { name: /^Password/ }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+}
+
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

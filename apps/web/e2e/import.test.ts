@@ -8,11 +8,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DESKTOP,
-  watchPage,
   launchBrowser,
   PHONE,
   screenshot,
+  signIn,
   startApi,
+  watchPage,
   type RunningApi,
 } from './harness.ts';
 
@@ -141,11 +142,7 @@ async function signedInPage(viewport: { width: number; height: number } = DESKTO
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   const page = await context.newPage();
   watchPage(page);
-  await page.goto('/login');
-  await page.getByLabel(/^Email or username/).fill(admin.email);
-  await page.getByRole('textbox', { name: /^Password/ }).fill(admin.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
+  await signIn(page, admin.email, admin.password);
   return page;
 }
 

@@ -6,11 +6,13 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiClient,
   DESKTOP,
-  watchPage,
   launchBrowser,
   screenshot,
+  signIn,
   startApi,
+  watchPage,
   type RunningApi,
 } from './harness.ts';
 
@@ -35,33 +37,7 @@ const STEP_TIMEOUT_MS = 30_000;
 let api: RunningApi;
 let browser: Browser;
 
-/** JSON calls to the API with a bearer token, for the set-up and the other student's drop. */
-async function call<T>(
-  method: string,
-  urlPath: string,
-  token: string | undefined,
-  body?: unknown,
-): Promise<T> {
-  const response = await fetch(`${api.baseUrl}${urlPath}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${urlPath}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-async function login(user: { email: string; password: string }): Promise<string> {
-  const body = await call<{ accessToken: string }>('POST', '/api/v1/auth/login', undefined, {
-    login: user.email,
-    password: user.password,
-  });
-  return body.accessToken;
-}
+const { call, login } = apiClient(() => api);
 
 interface Created {
   id: string;
@@ -168,11 +144,7 @@ describe('a student registering during the rush', () => {
     context.setDefaultTimeout(STEP_TIMEOUT_MS);
     const page = await watched(await context.newPage());
 
-    await page.goto('/login');
-    await page.getByLabel(/^Email or username/).fill(ada.email);
-    await page.getByRole('textbox', { name: /^Password/ }).fill(ada.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await signIn(page, ada.email, ada.password);
 
     await page.goto(`/registration/cart?termId=${catalog.term.id}`);
     await addToCart(page, 'RSH 101 A1');
@@ -252,11 +224,7 @@ describe('a student registering during the rush', () => {
     const context = await browser.newContext({ viewport: DESKTOP, baseURL: api.baseUrl });
     context.setDefaultTimeout(STEP_TIMEOUT_MS);
     const page = await watched(await context.newPage());
-    await page.goto('/login');
-    await page.getByLabel(/^Email or username/).fill(admin.email);
-    await page.getByRole('textbox', { name: /^Password/ }).fill(admin.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await signIn(page, admin.email, admin.password);
 
     await page.goto(`/teaching/sections/${catalog.networks.id}`);
     await page.getByRole('cell', { name: /Ada Student/ }).waitFor();
