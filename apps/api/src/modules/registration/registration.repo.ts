@@ -759,6 +759,14 @@ function notificationsCte(rows: readonly NotificationRow[]): RawBuilder<unknown>
   )`;
 }
 
+/**
+ * `, notices as (…)` when there are notices, else nothing: an empty insert would still be
+ * initialised on every call, the table's indexes opened (a refusal or a student's own drop has none).
+ */
+function andNotificationsCte(rows: readonly NotificationRow[]): RawBuilder<unknown> {
+  return rows.length > 0 ? sql`, ${notificationsCte(rows)}` : sql``;
+}
+
 /** Audit rows, notices and (optionally) a stored response, in one statement. */
 export async function insertRecords(
   db: Executor,
@@ -776,8 +784,7 @@ export async function insertRecords(
   await sql`
     /* cached-plan */ -- a refusal's whole write: planned once per connection
     ${commitAfter(options.commit)}
-    with ${auditCte(audit)}, ${notificationsCte(notices)},
-    idem as (
+    with ${audit.length > 0 ? sql`${auditCte(audit)}, ` : sql``}idem as (
       insert into idempotency_keys (user_id, key, request_hash, status_code, response, created_at)
       select ${idem?.userId ?? null}::uuid, ${idem?.key ?? null}::text,
         ${idem?.requestHash ?? null}::text, ${idem?.statusCode ?? null}::int,
@@ -788,7 +795,7 @@ export async function insertRecords(
         created_at = excluded.created_at
         where idempotency_keys.created_at <= ${idem?.expiredBefore ?? null}::timestamptz
       returning 1
-    )
+    )${andNotificationsCte(notices)}
     select ${idempotencyStoredOrRetry(idem?.key)}`.execute(db);
 }
 
@@ -1062,7 +1069,7 @@ export async function releaseRegistration(
         and exists (select 1 from reg)
       returning w.id
     ),
-    ${auditCte(input.audit)}, ${notificationsCte(input.notifications ?? [])}${charges}
+    ${auditCte(input.audit)}${andNotificationsCte(input.notifications ?? [])}${charges}
     select (select count(*) from sec)::int as sections,
       (select count(*) from reg)::int as registrations,
       (select waitlisted from sec) as waitlisted`.execute(tx);
@@ -1108,7 +1115,7 @@ export async function promoteRegistration(tx: Transaction<DB>, input: PromoteInp
         and exists (select 1 from sec)
       returning r.id
     ),
-    ${auditCte(input.audit)}, ${notificationsCte(input.notifications)}
+    ${auditCte(input.audit)}${andNotificationsCte(input.notifications)}
     select (select count(*) from sec)::int as sections,
       (select count(*) from reg)::int as registrations`.execute(tx);
   const row = result.rows[0];
