@@ -365,7 +365,11 @@ describe('pay-to-enrol terms', () => {
       heldSeats: [expect.objectContaining({ registrationId: promoted!.id })],
     });
     const notices = (
-      await t.app.inject({ method: 'GET', url: '/api/v1/me/notifications', headers: waiting.headers })
+      await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/me/notifications',
+        headers: waiting.headers,
+      })
     ).json<{ items: { title: string; body: string }[] }>().items;
     expect(notices[0]).toMatchObject({
       title: expect.stringMatching(/^A seat in CE 200 .* is held for you until you pay$/),
@@ -383,6 +387,60 @@ describe('pay-to-enrol terms', () => {
     }
     expect((await account(waiting)).balance).toBe(0);
     expect((await registrationsOf(last))[0]).toMatchObject({ status: 'pending_payment' });
+    await consistent();
+  });
+});
+
+describe('pay-to-enrol terms with claim windows', () => {
+  it('holds an accepted offer until paid, like a seat taken at registration', async () => {
+    const term = await world.addTerm({ claimWindowHours: 24 });
+    await setTuition(term, { payToEnrol: true, paymentHoldMinutes: 20, fees: [] });
+    await world.addCourse({ code: 'CE 300', credits: 1 });
+    const section = await world.addSection({
+      course: 'CE 300',
+      term,
+      capacity: 1,
+      waitlistCapacity: 2,
+      waitlistMode: 'claim',
+    });
+    const holder = await world.addStudent();
+    const waiting = await world.addStudent();
+    const held = (await register(holder, section)).json<{ registration: { id: string } }>();
+    const queued = (await register(waiting, section)).json<{ registration: { id: string } }>();
+    const dropped = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/me/registrations/${held.registration.id}`,
+      headers: holder.headers,
+    });
+    expect(dropped.statusCode).toBe(200);
+
+    const accepted = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/me/registrations/${queued.registration.id}/accept`,
+      headers: waiting.headers,
+    });
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json()).toMatchObject({
+      registration: {
+        status: 'pending_payment',
+        offerExpiresAt: new Date(start.getTime() + 20 * 60_000).toISOString(),
+      },
+    });
+    expect(await account(waiting)).toMatchObject({
+      balance: 400_00,
+      heldSeats: [expect.objectContaining({ registrationId: queued.registration.id })],
+    });
+    await consistent();
+
+    // Unpaid, the hold lapses like any other: the seat goes back and the charge is reversed.
+    const engine = createTestEngine(t, clock);
+    clock.set(new Date(start.getTime() + 21 * 60_000));
+    try {
+      expect(await engine.releaseUnpaidHold(queued.registration.id)).toBe(true);
+    } finally {
+      clock.set(start);
+    }
+    expect(await account(waiting)).toMatchObject({ balance: 0, heldSeats: [] });
     await consistent();
   });
 });

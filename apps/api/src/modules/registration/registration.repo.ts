@@ -1127,11 +1127,21 @@ export async function promoteRegistration(tx: Transaction<DB>, input: PromoteInp
 /** offered → enrolled (the seat is already counted). */
 export async function acceptOffer(
   tx: Transaction<DB>,
-  input: { registrationId: string; now: Date; audit: readonly AuditRow[] },
+  input: {
+    registrationId: string;
+    now: Date;
+    /** Pay-to-enrol terms: the accepted seat is held as pending_payment until then. */
+    holdUntil: Date | null;
+    audit: readonly AuditRow[];
+  },
 ): Promise<void> {
+  const hold = input.holdUntil;
   const result = await sql<{ registrations: number }>`
     with reg as (
-      update registrations r set status = 'enrolled', enrolled_at = ${input.now},
+      update registrations r set
+        status = case when ${hold}::timestamptz is null then 'enrolled' else 'pending_payment' end,
+        enrolled_at = case when ${hold}::timestamptz is null then ${input.now}::timestamptz end,
+        offer_expires_at = ${hold}::timestamptz,
         updated_at = ${input.now}
       where r.id = ${input.registrationId}::uuid and r.status = 'offered'
       returning r.id

@@ -1054,9 +1054,20 @@ export function createRegistrationService(deps: AppDeps) {
         await expireOfferInTransaction(tx, g, reg, now, changes);
         return { expired: true as const };
       }
+      // A wait-list swap completes when the offer is accepted: drop the other section now.
+      const swap = reg.swapDropRegistrationId
+        ? g.current.find((r) => r.id === reg.swapDropRegistrationId)
+        : undefined;
+      // Billing, pay-to-enrol terms: the accepted seat is held until paid, as a seat taken at
+      // registration is; a swap moves straight across (its student holds a paid seat).
+      const holdUntil =
+        !swap && g.billing?.payToEnrol
+          ? new Date(now.getTime() + g.billing.paymentHoldMinutes * 60_000)
+          : null;
       await repo.acceptOffer(tx, {
         registrationId: reg.id,
         now,
+        holdUntil,
         audit: [
           auditRow({
             at: now,
@@ -1066,15 +1077,19 @@ export function createRegistrationService(deps: AppDeps) {
             termId: reg.termId,
             registrationId: reg.id,
             action: 'accept_offer',
-            outcome: 'enrolled',
+            outcome: holdUntil ? 'pending_payment' : 'enrolled',
             requestId: actor.requestId,
           }),
         ],
       });
-      // A wait-list swap completes when the offer is accepted: drop the other section now.
-      const swap = reg.swapDropRegistrationId
-        ? g.current.find((r) => r.id === reg.swapDropRegistrationId)
-        : undefined;
+      if (holdUntil && jobs.started) {
+        await jobs.send(
+          tx,
+          RELEASE_UNPAID_HOLD_JOB,
+          { registrationId: reg.id },
+          { singletonKey: reg.id, startAfter: holdUntil },
+        );
+      }
       if (swap) {
         await repo.lockSections(tx, [swap.sectionId]);
         await repo.releaseRegistration(tx, {
@@ -1136,7 +1151,12 @@ export function createRegistrationService(deps: AppDeps) {
             ),
       );
       return {
-        view: registrationView({ ...reg, status: 'enrolled', swapDropRegistrationId: null }),
+        view: registrationView({
+          ...reg,
+          status: holdUntil ? 'pending_payment' : 'enrolled',
+          offerExpiresAt: holdUntil,
+          swapDropRegistrationId: null,
+        }),
       };
     });
     publish(changes);

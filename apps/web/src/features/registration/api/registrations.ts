@@ -5,7 +5,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../../../lib/api.ts';
 import { attemptHeaders, useBusyRetry } from './admission.ts';
 import { registrationKeys, seatDependentKeys } from './keys.ts';
-import type { RegistrationCreated, RegistrationList, SwapResult } from './types.ts';
+import type {
+  RegistrationCreated,
+  RegistrationEnvelope,
+  RegistrationList,
+  SwapResult,
+} from './types.ts';
 
 export function useMyRegistrations(termId: string | null) {
   return useQuery({
@@ -79,9 +84,12 @@ export function useSwap(termId: string | null) {
 
 export function useAcceptOffer(termId: string | null) {
   return useSeatMutation(termId, { idempotent: false }, (registrationId: string, headers) =>
-    apiRequest<unknown>(`/api/v1/me/registrations/${encodeURIComponent(registrationId)}/accept`, {
-      method: 'POST',
-      headers,
-    }),
+    apiRequest<RegistrationEnvelope>(
+      `/api/v1/me/registrations/${encodeURIComponent(registrationId)}/accept`,
+      {
+        method: 'POST',
+        headers,
+      },
+    ),
   );
 }

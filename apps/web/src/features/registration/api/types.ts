@@ -16,6 +16,7 @@ import type {
   PermitList as PermitListSchema,
   Registration as RegistrationSchema,
   RegistrationCreated as RegistrationCreatedSchema,
+  RegistrationEnvelope as RegistrationEnvelopeSchema,
   RegistrationList as RegistrationListSchema,
   Roster as RosterSchema,
   SwapResult as SwapResultSchema,
@@ -42,6 +43,7 @@ import type {
 export type Registration = Static<typeof RegistrationSchema>;
 export type RegistrationList = Static<typeof RegistrationListSchema>;
 export type RegistrationCreated = Static<typeof RegistrationCreatedSchema>;
+export type RegistrationEnvelope = Static<typeof RegistrationEnvelopeSchema>;
 export type SwapResult = Static<typeof SwapResultSchema>;
 export type Blocker = Static<typeof BlockerSchema>;
 export type Cart = Static<typeof CartSchema>;

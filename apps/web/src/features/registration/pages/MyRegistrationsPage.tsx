@@ -147,10 +147,15 @@ export function MyRegistrationsPage() {
                             loading={accept.isPending && accept.variables === registration.id}
                             onClick={() =>
                               accept.mutate(registration.id, {
-                                onSuccess: () =>
+                                onSuccess: ({ registration: accepted }) =>
                                   notifications.show({
                                     color: 'teal',
-                                    message: `You are enrolled in ${registration.section.code}.`,
+                                    // Pay-to-enrol terms hold the accepted seat until it is paid.
+                                    message:
+                                      accepted.status === 'pending_payment' &&
+                                      accepted.offerExpiresAt
+                                        ? `${registration.section.code} is held for you until ${new Date(accepted.offerExpiresAt).toLocaleString()}: pay for it under Account & payments to keep it.`
+                                        : `You are enrolled in ${registration.section.code}.`,
                                   }),
                                 onError: (error) =>
                                   notifications.show({
