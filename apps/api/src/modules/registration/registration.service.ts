@@ -385,6 +385,31 @@ export function createRegistrationService(deps: AppDeps) {
     };
   }
 
+  /**
+   * Billing, pay-to-enrol terms: until when a seat taken now is held unpaid (pending_payment);
+   * null when the term charges without holding.
+   */
+  function paymentHoldUntil(g: GatheredFacts, now: Date): Date | null {
+    return g.billing?.payToEnrol
+      ? new Date(now.getTime() + g.billing.paymentHoldMinutes * 60_000)
+      : null;
+  }
+
+  /** The job that gives a held seat back if it is still unpaid when its hold lapses. */
+  async function scheduleHoldRelease(
+    tx: Transaction<DB>,
+    registrationId: string,
+    holdUntil: Date,
+  ): Promise<void> {
+    if (!jobs.started) return;
+    await jobs.send(
+      tx,
+      RELEASE_UNPAID_HOLD_JOB,
+      { registrationId },
+      { singletonKey: registrationId, startAfter: holdUntil },
+    );
+  }
+
   // -------------------------------------------------------------------------------------------
   // Registering a unit: one or more sections taken together, all or nothing
 
@@ -483,9 +508,7 @@ export function createRegistrationService(deps: AppDeps) {
         const single = g.targets.length === 1;
         const views = new Map<string, RegistrationView>();
         // Billing: a pay-to-enrol term holds each new seat until paid; every seat is charged.
-        const holdUntil = g.billing?.payToEnrol
-          ? new Date(now.getTime() + g.billing.paymentHoldMinutes * 60_000)
-          : null;
+        const holdUntil = paymentHoldUntil(g, now);
         const load = seatLoad(g.current);
         // A single seat with nothing to do after it commits in the seat statement's round trip.
         const seatIsLastWrite = single && holdUntil === null && input.action !== 'staff_register';
@@ -589,14 +612,7 @@ export function createRegistrationService(deps: AppDeps) {
           }
           if (result.outcome === 'enrolled') {
             load.push({ sectionId: target.id, courseId: target.courseId, credits: target.credits });
-            if (result.held && holdUntil && jobs.started) {
-              await jobs.send(
-                tx,
-                RELEASE_UNPAID_HOLD_JOB,
-                { registrationId },
-                { singletonKey: registrationId, startAfter: holdUntil },
-              );
-            }
+            if (result.held && holdUntil) await scheduleHoldRelease(tx, registrationId, holdUntil);
           }
           changes.sections.add(target.id);
           if (single && result.storedResponse) {
@@ -1060,10 +1076,7 @@ export function createRegistrationService(deps: AppDeps) {
         : undefined;
       // Billing, pay-to-enrol terms: the accepted seat is held until paid, as a seat taken at
       // registration is; a swap moves straight across (its student holds a paid seat).
-      const holdUntil =
-        !swap && g.billing?.payToEnrol
-          ? new Date(now.getTime() + g.billing.paymentHoldMinutes * 60_000)
-          : null;
+      const holdUntil = swap ? null : paymentHoldUntil(g, now);
       await repo.acceptOffer(tx, {
         registrationId: reg.id,
         now,
@@ -1082,14 +1095,7 @@ export function createRegistrationService(deps: AppDeps) {
           }),
         ],
       });
-      if (holdUntil && jobs.started) {
-        await jobs.send(
-          tx,
-          RELEASE_UNPAID_HOLD_JOB,
-          { registrationId: reg.id },
-          { singletonKey: reg.id, startAfter: holdUntil },
-        );
-      }
+      if (holdUntil) await scheduleHoldRelease(tx, reg.id, holdUntil);
       if (swap) {
         await repo.lockSections(tx, [swap.sectionId]);
         await repo.releaseRegistration(tx, {
@@ -1455,10 +1461,7 @@ export function createRegistrationService(deps: AppDeps) {
       // Billing, pay-to-enrol terms: the freed seat is held until paid, as a seat taken at
       // registration is. A wait-list swap is not: its student already holds a seat, and the
       // exchange is priced as one move.
-      const holdUntil =
-        !claim && !swapping && g.billing?.payToEnrol
-          ? new Date(ctx.now.getTime() + g.billing.paymentHoldMinutes * 60_000)
-          : null;
+      const holdUntil = claim || swapping ? null : paymentHoldUntil(g, ctx.now);
       const newStatus = claim ? 'offered' : holdUntil ? 'pending_payment' : 'enrolled';
       const deadline = expires ?? holdUntil;
       const used = [...new Set([...reg.overrides, ...verdict.waived.map((w) => w.override)])];
@@ -1481,13 +1484,13 @@ export function createRegistrationService(deps: AppDeps) {
               data: { registrationId: reg.id, sectionId, offerExpiresAt: holdUntil.toISOString() },
             }
           : {
-            userId: head.studentId,
-            email: g.student.email,
-            kind: 'registration.promoted',
-            title: `You are enrolled in ${target.code}`,
-            body: `A seat opened in ${target.code} (${target.title}) and you moved from the wait-list into it.${swapping ? ` As you asked, your registration in the section you swapped from was dropped.` : ''}`,
-            data: { registrationId: reg.id, sectionId },
-          };
+              userId: head.studentId,
+              email: g.student.email,
+              kind: 'registration.promoted',
+              title: `You are enrolled in ${target.code}`,
+              body: `A seat opened in ${target.code} (${target.title}) and you moved from the wait-list into it.${swapping ? ` As you asked, your registration in the section you swapped from was dropped.` : ''}`,
+              data: { registrationId: reg.id, sectionId },
+            };
       await repo.promoteRegistration(tx, {
         registrationId: reg.id,
         sectionId,
@@ -1554,14 +1557,7 @@ export function createRegistrationService(deps: AppDeps) {
           { singletonKey: reg.id, startAfter: expires! },
         );
       }
-      if (holdUntil && jobs.started) {
-        await jobs.send(
-          tx,
-          RELEASE_UNPAID_HOLD_JOB,
-          { registrationId: reg.id },
-          { singletonKey: reg.id, startAfter: holdUntil },
-        );
-      }
+      if (holdUntil) await scheduleHoldRelease(tx, reg.id, holdUntil);
       if (swapping && swapping.status !== 'waitlisted') {
         if (ctx.depth < MAX_PROMOTION_DEPTH) {
           await promoteWaitlist(tx, swapping.sectionId, { ...ctx, depth: ctx.depth + 1 });

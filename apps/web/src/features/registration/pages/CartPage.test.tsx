@@ -6,61 +6,19 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installEventSource, type EventSourceDouble } from '../../../test/event-source-double.ts';
 import { installFetch, json, problem, type RecordedRequest } from '../../../test/fetch-double.ts';
+import {
+  dataStructures,
+  openTerm,
+  SECTION_ID,
+  TERM_ID,
+} from '../../../test/registration-fixtures.ts';
 import { renderPage } from '../../../test/render.tsx';
-import type {
-  Cart,
-  CheckoutResult,
-  QueueEvent,
-  Registration,
-  Term,
-  ValidateResult,
-} from '../api/types.ts';
+import type { Cart, CheckoutResult, QueueEvent, ValidateResult } from '../api/types.ts';
 import { CartPage } from './CartPage.tsx';
 
-const TERM_ID = '0192f1c2-0000-7000-8000-0000000000aa';
-const SECTION_ID = '0192f1c2-0000-7000-8000-0000000000bb';
 const CHECKOUT = 'POST /api/v1/me/cart/checkout';
-
-const term: Term = {
-  id: TERM_ID,
-  code: 'FA2026',
-  name: 'Fall 2026',
-  timeZone: 'America/Chicago',
-  startsOn: '2026-08-24',
-  endsOn: '2026-12-11',
-  registrationOpensAt: '2020-01-01T00:00:00.000Z',
-  registrationClosesAt: '2099-01-01T00:00:00.000Z',
-  addDropDeadline: '2099-01-01T00:00:00.000Z',
-  withdrawDeadline: '2099-01-01T00:00:00.000Z',
-  minCredits: 0,
-  maxCredits: 18,
-  claimWindowHours: null,
-};
-
-const section: Registration['section'] = {
-  id: SECTION_ID,
-  code: 'CS 225 AL1',
-  crn: '31375',
-  termId: TERM_ID,
-  courseId: '0192f1c2-0000-7000-8000-0000000000cc',
-  courseCode: 'CS 225',
-  title: 'Data Structures',
-  kind: 'lecture',
-  linkedGroup: null,
-  credits: 4,
-  status: 'active',
-  meetings: [
-    {
-      days: 'MWF',
-      startTime: '10:00',
-      endTime: '10:50',
-      location: null,
-      startDate: null,
-      endDate: null,
-    },
-  ],
-  instructors: [],
-};
+const term = openTerm;
+const section = dataStructures;
 
 const cart: Cart = {
   items: [

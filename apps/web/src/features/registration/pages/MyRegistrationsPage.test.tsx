@@ -5,48 +5,24 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installEventSource } from '../../../test/event-source-double.ts';
 import { installFetch, json } from '../../../test/fetch-double.ts';
+import {
+  dataStructures,
+  openTerm,
+  SECTION_ID,
+  TERM_ID,
+} from '../../../test/registration-fixtures.ts';
 import { renderPage } from '../../../test/render.tsx';
 import type { Registration, Term } from '../api/types.ts';
 import { MyRegistrationsPage } from './MyRegistrationsPage.tsx';
 
-const TERM_ID = '0192f1c2-0000-7000-8000-0000000000aa';
 const REGISTRATION_ID = '0192f1c2-0000-7000-8000-0000000000ee';
-
-const term: Term = {
-  id: TERM_ID,
-  code: 'FA2026',
-  name: 'Fall 2026',
-  timeZone: 'America/Chicago',
-  startsOn: '2026-08-24',
-  endsOn: '2026-12-11',
-  registrationOpensAt: '2020-01-01T00:00:00.000Z',
-  registrationClosesAt: '2099-01-01T00:00:00.000Z',
-  addDropDeadline: '2099-01-01T00:00:00.000Z',
-  withdrawDeadline: '2099-01-01T00:00:00.000Z',
-  minCredits: 0,
-  maxCredits: 18,
-  claimWindowHours: 24,
-};
+const term: Term = { ...openTerm, claimWindowHours: 24 };
 
 const offered: Registration = {
   id: REGISTRATION_ID,
   termId: TERM_ID,
-  sectionId: '0192f1c2-0000-7000-8000-0000000000bb',
-  section: {
-    id: '0192f1c2-0000-7000-8000-0000000000bb',
-    code: 'CS 225 AL1',
-    crn: '31375',
-    termId: TERM_ID,
-    courseId: '0192f1c2-0000-7000-8000-0000000000cc',
-    courseCode: 'CS 225',
-    title: 'Data Structures',
-    kind: 'lecture',
-    linkedGroup: null,
-    credits: 4,
-    status: 'active',
-    meetings: [],
-    instructors: [],
-  },
+  sectionId: SECTION_ID,
+  section: dataStructures,
   status: 'offered',
   credits: 4,
   offerExpiresAt: '2099-01-01T00:00:00.000Z',
